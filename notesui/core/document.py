@@ -1,0 +1,299 @@
+"""One notes file -> a Document of heading nodes with exact line and byte spans.
+
+The structure comes from markdown-it-py's block tokens (CommonMark + GFM tables + front
+matter) and their line maps, never from a regex over lines, so a ``#`` line inside fenced
+code, an HTML block or front matter is not a heading. Every span is a range of the file's
+original bytes: the preamble and the sections of the top-level headings tile the file
+exactly, which is what makes byte-exact splicing possible.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from notesui.core.mastery import split_marker
+from notesui.core.text import one_line
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Files larger than this are listed with an error and not parsed."""
+
+STRUCTURE_MAX_NESTING = 100
+"""markdown-it's nesting limit for the structure parse.
+
+markdown-it silently drops the rest of a document once a container nests deeper than its
+limit (20 by default), headings included. 100 levels keep the recursion well inside
+Python's limit; a file that still goes deeper gets a visible warning."""
+
+_NEWLINE_BYTES = re.compile(rb"\r\n|\r|\n")
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of whole lines: lines ``[start_line, end_line)``, bytes ``[start, end)``."""
+
+    start_line: int
+    end_line: int
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(slots=True)
+class Heading:
+    """One heading of a file, with the spans of its heading line(s), answer and section."""
+
+    index: int
+    level: int
+    title: str
+    heading: Span
+    answer: Span
+    section: Span
+    parent: int | None
+    children: list[int] = field(default_factory=list)
+    has_answer: bool = False
+    mastered: bool = False
+    mastered_on: str | None = None
+    setext: bool = False
+
+    @property
+    def line(self) -> int:
+        """The 0-based line of the heading (the text line of a setext heading)."""
+        return self.heading.start_line
+
+    @property
+    def is_question(self) -> bool:
+        """A heading with answer text of its own, or with no sub-headings."""
+        return self.has_answer or not self.children
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed notes file. ``data`` holds its exact bytes; spans index into them."""
+
+    name: str
+    data: bytes
+    text: str
+    bom: bytes
+    line_starts: list[int]
+    headings: list[Heading]
+    preamble: Span
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def readonly(self) -> bool:
+        """Files that could not be read or decoded exactly are never written."""
+        return self.error is not None
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts) - 1
+
+    @property
+    def roots(self) -> list[Heading]:
+        return [h for h in self.headings if h.parent is None]
+
+    def span_bytes(self, span: Span) -> bytes:
+        return self.data[span.start : span.end]
+
+    def span_text(self, span: Span) -> str:
+        return self.span_bytes(span).decode("utf-8", errors="replace")
+
+    def questions(self, under: Heading | None = None) -> Iterator[Heading]:
+        """The questions of the file, or those under (and including) ``under``."""
+        for heading in self.subtree(under):
+            if heading.is_question:
+                yield heading
+
+    def subtree(self, under: Heading | None = None) -> Iterator[Heading]:
+        """``under`` and every heading below it, in file order (all headings for None)."""
+        if under is None:
+            yield from self.headings
+            return
+        yield under
+        stop = under.section.end_line
+        for heading in self.headings[under.index + 1 :]:
+            if heading.line >= stop:
+                break
+            yield heading
+
+    def path_of(self, heading: Heading) -> list[Heading]:
+        """The heading's ancestors, outermost first, ending with the heading itself."""
+        chain = [heading]
+        while chain[-1].parent is not None:
+            chain.append(self.headings[chain[-1].parent])
+        chain.reverse()
+        return chain
+
+    def heading_at_line(self, line: int) -> Heading | None:
+        """The innermost heading whose heading line or answer holds 0-based ``line``."""
+        found = None
+        for heading in self.headings:
+            if heading.line > line:
+                break
+            found = heading
+        return found
+
+    def newline(self) -> bytes:
+        """The file's dominant line ending (LF when it has none)."""
+        counts = {b"\r\n": 0, b"\n": 0, b"\r": 0}
+        for match in _NEWLINE_BYTES.finditer(self.data):
+            counts[match.group()] += 1
+        best = max(counts, key=lambda k: counts[k])
+        return best if counts[best] else b"\n"
+
+    # -- construction -------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], name: str | None = None) -> Document:
+        """Read and parse ``path``. Any failure gives a read-only Document with an error."""
+        path = Path(path)
+        name = name if name is not None else path.name
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                return cls.failed(
+                    name,
+                    f"file too large to open ({size / 2**20:.1f} MiB; "
+                    f"the limit is {MAX_FILE_BYTES // 2**20} MiB)",
+                )
+            data = path.read_bytes()
+        except PermissionError:
+            return cls.failed(name, "permission denied: the file can't be read")
+        except IsADirectoryError:
+            return cls.failed(name, "is a folder, not a file")
+        except FileNotFoundError:
+            return cls.failed(name, "the file no longer exists")
+        except OSError as error:
+            return cls.failed(name, f"can't be read: {error.strerror or error}")
+        return cls.parse(data, name)
+
+    @classmethod
+    def failed(cls, name: str, error: str) -> Document:
+        return cls(name, b"", "", b"", [0, 0], [], Span(0, 0, 0, 0), error=error)
+
+    @classmethod
+    def parse(cls, data: bytes, name: str = "") -> Document:
+        """Parse a file's bytes. Bytes that are not UTF-8 text are kept but made read-only."""
+        error = _sniff_binary(data)
+        if error is not None:
+            return cls(name, data, "", b"", [0, len(data)], [], Span(0, 1, 0, len(data)), error)
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+        body = data[len(bom) :]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = body.decode("utf-8", errors="replace")
+            bad = data[len(bom) + exc.start]
+            error = (
+                f"not valid UTF-8 (byte 0x{bad:02x} at offset {len(bom) + exc.start}); "
+                "shown read-only with replacement characters"
+            )
+        line_starts = [len(bom)]
+        line_starts.extend(m.end() for m in _NEWLINE_BYTES.finditer(data, len(bom)))
+        if line_starts[-1] != len(data) or len(line_starts) == 1:
+            line_starts.append(len(data))
+        doc = cls(name, data, text, bom, line_starts, [], Span(0, 0, 0, 0), error)
+        doc._build(text)
+        return doc
+
+    def _span(self, start_line: int, end_line: int) -> Span:
+        last = self.line_count
+        start_line = min(start_line, last)
+        end_line = max(start_line, min(end_line, last))
+        return Span(start_line, end_line, self.line_starts[start_line], self.line_starts[end_line])
+
+    def _build(self, text: str) -> None:
+        parser = _structure_parser()
+        tokens = parser.parse(text)
+        deepest = max((t.level for t in tokens), default=0)
+        if deepest >= STRUCTURE_MAX_NESTING - 1:
+            line = next(
+                (t.map[0] + 1 for t in tokens if t.level >= STRUCTURE_MAX_NESTING - 1 and t.map),
+                1,
+            )
+            self.warnings.append(
+                f"nesting deeper than {STRUCTURE_MAX_NESTING} levels near line {line}: "
+                "headings after it are read as part of that answer"
+            )
+
+        raw: list[tuple[int, int, int, str, bool]] = []  # level, start, end, text, setext
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open" and token.level == 0 and token.map:
+                inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
+                raw.append(
+                    (int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-")
+                )
+
+        end_of_file = self.line_count
+        first = raw[0][1] if raw else end_of_file
+        self.preamble = self._span(0, first)
+        open_: list[Heading] = []  # headings whose section is still running
+
+        def close(heading: Heading, end_line: int) -> None:
+            heading.section = self._span(heading.line, end_line)
+
+        for index, (level, start, end, inline, setext) in enumerate(raw):
+            next_start = raw[index + 1][1] if index + 1 < len(raw) else end_of_file
+            while open_ and open_[-1].level >= level:
+                close(open_.pop(), start)
+            parent = open_[-1] if open_ else None
+            *title_lines, last_line = inline.split("\n")
+            mark = split_marker(last_line)
+            heading = Heading(
+                index=index,
+                level=level,
+                title=one_line(" ".join([*title_lines, mark.title])),
+                heading=self._span(start, end),
+                answer=self._span(end, next_start),
+                section=self._span(start, end_of_file),
+                parent=parent.index if parent else None,
+                mastered=mark.mastered,
+                mastered_on=mark.date,
+                setext=setext,
+            )
+            heading.has_answer = bool(self.span_bytes(heading.answer).strip())
+            if parent is not None:
+                parent.children.append(index)
+            self.headings.append(heading)
+            open_.append(heading)
+        for heading in open_:
+            close(heading, end_of_file)
+
+def splice(data: bytes, span: Span, new: bytes) -> bytes:
+    """Return ``data`` with the bytes of ``span`` replaced by ``new``; nothing else changes."""
+    return data[: span.start] + new + data[span.end :]
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    head = data[:_SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16 text, not UTF-8: convert it to UTF-8 to open it"
+    if b"\x00" in head:
+        return "binary file (it contains NUL bytes), not a text note"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _structure_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    parser = MarkdownIt("commonmark", {"maxNesting": STRUCTURE_MAX_NESTING})
+    parser.enable("table").use(front_matter_plugin)
+    # Only block structure matters here: skipping inline parsing is faster and avoids
+    # the inline parser's pathological inputs.
+    parser.disable(["inline", "text_join"])
+    return parser

@@ -1,0 +1,228 @@
+"""Plain-text Q&A -> Markdown notes (PRODUCT §11).
+
+Markdown passes through unchanged. Three plain-text shapes become headings:
+
+* **blocks** separated by lines holding a single ``*``: a block's first line is its
+  question; a ``一、…`` chapter line before it becomes a section; ``. `` bullets become list
+  items;
+* **numbered lists**: ``- 12. …?`` (or ``12. …``) lines become unanswered questions under the
+  topic line above them; a topic line directly followed by another one is a chapter;
+* **quoted questions**: a ``> question`` line followed by answer lines becomes a question
+  with its answer, one level below the Markdown heading it sits under.
+
+Nothing is lost: every non-empty source line is in the output, as a heading or as text
+(escaped where it would otherwise change the structure).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_STAR = re.compile(r"^[ \t]*\*[ \t]*$")
+_CHAPTER = re.compile(r"^[一二三四五六七八九十百]+、")
+_NUMBERED = re.compile(r"^(?:-[ \t]*)?\d+[.．、][ \t]*\S")
+_BULLET = re.compile(r"^[ \t]*(?:[-*+•○。∘▼]|\.[ \t])")
+_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?(?P<text>.*)$")
+# A literal backslash where a line break was lost: ``六、提示工程篇\6.1 问题`` or ``微调面\1. 问题``.
+_LOST_BREAK = re.compile(r"\\(?:n(?=\S)|(?=[0-9一二三四五六七八九十]))")
+_DOT_BULLET = re.compile(r"^\.[ \t]+")
+_UNDERLINE_LIKE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_QUESTION_END = ("?", "？")
+_SENTENCE_END = ("。", ".", "．")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class Converted:
+    """The result of importing one text: its Markdown and the shape that was recognised."""
+
+    markdown: str
+    shape: str
+    questions: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def detect_shape(text: str) -> str:
+    """Name the shape of ``text``: ``blocks``, ``numbered``, ``quoted`` or ``markdown``."""
+    lines = text.splitlines()
+    stars = sum(1 for line in lines if _STAR.match(line))
+    if stars >= 3:
+        return "blocks"
+    atx = sum(1 for line in _outside_fences(lines) if _ATX.match(line))
+    numbered = sum(1 for line in lines if line.startswith("- ") and _NUMBERED.match(line))
+    if numbered >= 3 and atx == 0:
+        return "numbered"
+    if _lone_quotes(lines) >= 3:
+        return "quoted"
+    return "markdown"
+
+
+def convert(text: str) -> Converted:
+    """Convert one plain-text Q&A document into Markdown."""
+    shape = detect_shape(text)
+    if shape == "markdown":
+        return Converted(text, shape)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines()
+    body, questions = {
+        "blocks": _convert_blocks,
+        "numbered": _convert_numbered,
+        "quoted": _convert_quoted,
+    }[shape](lines)
+    out = newline.join(body).rstrip() + newline
+    return Converted(out, shape, questions)
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _outside_fences(lines: list[str]) -> list[str]:
+    kept, fence = [], None
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0]
+        elif fence is not None and match and match.group(1)[0] == fence:
+            fence = None
+        elif fence is None:
+            kept.append(line)
+    return kept
+
+
+def _lone(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` is a ``> line`` with no quote line next to it: a question."""
+    if not _QUOTE.match(lines[i]) or not lines[i].strip(" \t>"):
+        return False
+    before = lines[i - 1] if i else ""
+    after = lines[i + 1] if i + 1 < len(lines) else ""
+    return not _QUOTE.match(before) and not _QUOTE.match(after)
+
+
+def _lone_quotes(lines: list[str]) -> int:
+    return sum(_lone(lines, i) for i in range(len(lines)))
+
+
+def _heading(level: int, title: str) -> str:
+    return f"{'#' * level} {' '.join(title.split())}"
+
+
+def _text(line: str) -> str:
+    """A line of answer text, escaped so it can't become a heading or a setext underline."""
+    if _ATX.match(line) or _UNDERLINE_LIKE.match(line):
+        stripped = line.lstrip(" ")
+        return line[: len(line) - len(stripped)] + "\\" + stripped
+    return line
+
+
+def _paragraph_break(out: list[str]) -> None:
+    if out and out[-1] != "":
+        out.append("")
+
+
+def _convert_blocks(lines: list[str]) -> tuple[list[str], int]:
+    out: list[str] = []
+    questions = 0
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if _STAR.match(line):
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    for block in blocks:
+        rest = [line for line in block]
+        while rest and not rest[0].strip():
+            rest.pop(0)
+        if not rest:
+            continue
+        *leading, rest[0] = _LOST_BREAK.split(rest[0])
+        for part in leading:
+            _paragraph_break(out)
+            numbered = _NUMBERED.match(part.strip()) and not _CHAPTER.match(part.strip())
+            out += [_heading(2 if numbered else 1, part), ""]
+            questions += bool(numbered)
+        if _CHAPTER.match(rest[0].strip()):
+            _paragraph_break(out)
+            out += [_heading(1, rest.pop(0)), ""]
+            while rest and not rest[0].strip():
+                rest.pop(0)
+            if not rest:
+                continue
+        _paragraph_break(out)
+        out += [_heading(2, rest.pop(0)), ""]
+        questions += 1
+        for line in rest:
+            if _DOT_BULLET.match(line):
+                line = _DOT_BULLET.sub("- ", line, count=1)
+            out.append(_text(line))
+        while out and out[-1] == "":
+            out.pop()
+    return out, questions
+
+
+def _is_plain(line: str) -> bool:
+    """A line that names a topic or chapter rather than being a question or an item."""
+    stripped = line.strip()
+    return bool(
+        stripped
+        and not _NUMBERED.match(stripped)
+        and not _BULLET.match(line)
+        and not stripped.endswith(_QUESTION_END + _SENTENCE_END)
+        and ":" not in stripped
+        and "：" not in stripped
+        and _LETTER.search(stripped)
+        and line[:1] not in (" ", "\t")
+    )
+
+
+def _convert_numbered(lines: list[str]) -> tuple[list[str], int]:
+    out: list[str] = []
+    questions = 0
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    following = {a: b for a, b in zip(nonblank, nonblank[1:])}
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        nxt = lines[following[i]] if i in following else ""
+        if _NUMBERED.match(line):
+            title = re.sub(r"^-[ \t]*", "", stripped)
+            _paragraph_break(out)
+            out += [_heading(3, title), ""]
+            questions += 1
+        elif _is_plain(line) and nxt and (_is_plain(nxt) or _NUMBERED.match(nxt) or nxt[:1] in " \t"):
+            level = 1 if _is_plain(nxt) else 2
+            _paragraph_break(out)
+            out += [_heading(level, stripped), ""]
+        else:
+            out.append(_text(line))
+    return out, questions
+
+
+def _convert_quoted(lines: list[str]) -> tuple[list[str], int]:
+    out: list[str] = []
+    questions = 0
+    level = 0
+    fence = None
+    for i, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence is None and fence_match:
+            fence = fence_match.group(1)[0]
+        elif fence is not None and fence_match and fence_match.group(1)[0] == fence:
+            fence = None
+        atx = _ATX.match(line) if fence is None else None
+        quote = _QUOTE.match(line) if fence is None else None
+        if atx:
+            level = len(atx.group(1))
+            out.append(line)
+        elif quote and quote.group("text").strip() and _lone(lines, i):
+            _paragraph_break(out)
+            out += [_heading(min(level + 1, 6), quote.group("text").strip()), ""]
+            questions += 1
+        elif line.strip() or not out or out[-1] != "":
+            out.append(line)
+    return out, questions
