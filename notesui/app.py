@@ -1,0 +1,63 @@
+"""The notesui App: screens, bindings and wiring — nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from notesui.config import Config
+from notesui.core.notebook import Notebook
+from notesui.ui.screens.help import HelpScreen
+from notesui.ui.screens.main import MainScreen
+
+
+class NotesApp(App[None]):
+    """Read, search, edit and master Markdown Q&A notes."""
+
+    TITLE = "notesui"
+    CSS_PATH = "ui/notesui.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, root: Path, *, config: Config | None = None) -> None:
+        super().__init__()
+        self.root = Path(root)
+        self.config = config or Config()
+        self.notebook: Notebook | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        for notice in self.config.notices:
+            self.notify(notice, severity="warning", timeout=8)
+        self.load_notebook()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_notebook(self) -> None:
+        notebook = Notebook.open(self.root)
+        self.call_from_thread(self._notebook_loaded, notebook)
+
+    def _notebook_loaded(self, notebook: Notebook) -> None:
+        self.notebook = notebook
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_notebook(notebook)
+        broken = [doc.name for doc in notebook.documents.values() if doc.error]
+        if broken:
+            self.notify(
+                "Opened read-only: " + ", ".join(broken),
+                title="Some files can't be edited",
+                severity="warning",
+                timeout=8,
+            )
+        if not notebook.documents:
+            self.notify(f"No .md files under {self.root}", severity="warning")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

@@ -1,0 +1,215 @@
+"""The outline: folders › files › headings, built lazily as branches open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from notesui.core.document import Document, Heading
+from notesui.core.notebook import Counts, Folder, Notebook, count
+from notesui.core.text import one_line
+
+Kind = Literal["folder", "file", "heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a tree node stands for: a folder, a file, or a heading (by index) in a file."""
+
+    kind: Kind
+    rel: str
+    index: int | None = None
+
+
+def _progress(counts: Counts) -> Text:
+    return Text(f"  {counts.mastered}/{counts.questions}", style="dim")
+
+
+class OutlineTree(Tree[Entry]):
+    """The notes as a tree. Children are added when a branch is first expanded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l,right", "expand_or_down", "Expand", show=False),
+        Binding("h,left", "collapse_or_up", "Collapse", show=False),
+    ]
+
+    class EntryHighlighted(Message):
+        """The cursor moved onto an entry."""
+
+        def __init__(self, tree: OutlineTree, entry: Entry) -> None:
+            super().__init__()
+            self.tree = tree
+            self.entry = entry
+
+        @property
+        def control(self) -> OutlineTree:
+            return self.tree
+
+    class EntryOpened(Message):
+        """Enter (or a click) on a leaf: the user wants to read it."""
+
+        def __init__(self, tree: OutlineTree, entry: Entry) -> None:
+            super().__init__()
+            self.tree = tree
+            self.entry = entry
+
+        @property
+        def control(self) -> OutlineTree:
+            return self.tree
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("notes", id=id)
+        self.notebook: Notebook | None = None
+        self.show_root = False
+        self.auto_expand = True
+        self.guide_depth = 3
+
+    # -- building ---------------------------------------------------------------------
+
+    def show_notebook(self, notebook: Notebook) -> None:
+        """Replace the tree with ``notebook``'s folders and files."""
+        self.notebook = notebook
+        self.clear()
+        top = notebook.folder_tree()
+        self.root.data = Entry("folder", "")
+        self.root.set_label(self._folder_label(top))
+        self._add_folder_children(self.root, top)
+        self.root.expand()
+        if len(notebook.documents) == 1 and self.root.children:
+            self.root.children[0].expand()
+        self.cursor_line = 0
+
+    def _folder_label(self, folder: Folder) -> Text:
+        assert self.notebook is not None
+        label = Text(folder.name or str(self.notebook.root), style="bold")
+        return label + _progress(self.notebook.counts(folder.rel))
+
+    def _file_label(self, doc: Document) -> Text:
+        name = doc.name.rsplit("/", 1)[-1]
+        if doc.error and not doc.text:
+            return Text.assemble(("⚠ ", "bold red"), (name, "red"))
+        label = Text(name)
+        if doc.error:
+            label = Text.assemble(("⚠ ", "bold yellow"), label)
+        return label + _progress(count(doc))
+
+    def _heading_label(self, doc: Document, heading: Heading) -> Text:
+        title = one_line(heading.title) or "(untitled)"
+        if heading.children:
+            label = Text(title, style="bold")
+            if heading.has_answer:
+                label = Text.assemble(("✓ " if heading.mastered else "• ", "green"), label)
+            return label + _progress(count(doc, heading))
+        if heading.mastered:
+            return Text.assemble(("✓ ", "bold green"), (title, ""))
+        if not heading.has_answer:
+            return Text.assemble(("○ ", "dim"), (title, "dim italic"))
+        return Text.assemble(("• ", "dim"), title)
+
+    def _add_folder_children(self, node: TreeNode[Entry], folder: Folder) -> None:
+        assert self.notebook is not None
+        for sub in folder.folders.values():
+            child = node.add(self._folder_label(sub), Entry("folder", sub.rel), allow_expand=True)
+            child.data = Entry("folder", sub.rel)
+        for rel in folder.files:
+            doc = self.notebook.documents[rel]
+            node.add(self._file_label(doc), Entry("file", rel), allow_expand=bool(doc.headings))
+
+    def _add_heading_children(self, node: TreeNode[Entry], doc: Document, ids: list[int]) -> None:
+        for index in ids:
+            heading = doc.headings[index]
+            node.add(
+                self._heading_label(doc, heading),
+                Entry("heading", doc.name, index),
+                allow_expand=bool(heading.children),
+            )
+
+    def _populate(self, node: TreeNode[Entry]) -> None:
+        """Add a branch's children the first time it opens."""
+        entry = node.data
+        if entry is None or node.children or self.notebook is None:
+            return
+        if entry.kind == "folder":
+            folder = self.notebook.folder_tree()
+            for part in entry.rel.split("/") if entry.rel else []:
+                folder = folder.folders[part]
+            self._add_folder_children(node, folder)
+            return
+        doc = self.notebook.documents.get(entry.rel)
+        if doc is None:
+            return
+        if entry.kind == "file":
+            self._add_heading_children(node, doc, [h.index for h in doc.roots])
+        elif entry.index is not None and entry.index < len(doc.headings):
+            self._add_heading_children(node, doc, doc.headings[entry.index].children)
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
+        self._populate(event.node)
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.EntryHighlighted(self, event.node.data))
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[Entry]) -> None:
+        event.stop()
+        if event.node.data is not None and not event.node.allow_expand:
+            self.post_message(self.EntryOpened(self, event.node.data))
+
+    # -- keys -------------------------------------------------------------------------
+
+    def action_expand_or_down(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
+
+    def action_collapse_or_up(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    # -- finding ----------------------------------------------------------------------
+
+    def select_entry(self, entry: Entry) -> bool:
+        """Open the branches down to ``entry`` and put the cursor on it."""
+        if self.notebook is None:
+            return False
+        doc = self.notebook.documents.get(entry.rel)
+        if doc is None:
+            return False
+        steps: list[Entry] = []
+        parts = entry.rel.split("/")
+        steps += [Entry("folder", "/".join(parts[:i])) for i in range(1, len(parts))]
+        steps.append(Entry("file", entry.rel))
+        if entry.kind == "heading" and entry.index is not None:
+            steps += [Entry("heading", entry.rel, h.index) for h in doc.path_of(doc.headings[entry.index])]
+        node = self.root
+        for step in steps:
+            node.expand()
+            self._populate(node)
+            match = next((c for c in node.children if c.data == step), None)
+            if match is None:
+                break
+            node = match
+        self.move_cursor(node)
+        return node.data == entry
