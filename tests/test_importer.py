@@ -1,0 +1,116 @@
+"""Plain text -> Markdown notes: each seed shape, and no text lost."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from notesui.__main__ import main
+from notesui.core.document import Document
+from notesui.core.importer import convert, detect_shape
+
+FIXTURES = Path(__file__).parent / "data" / "import"
+
+
+def structure(markdown: str) -> list[tuple[int, str]]:
+    doc = Document.parse(markdown.encode(), "out.md")
+    return [(h.level, h.title) for h in doc.headings]
+
+
+def lost_lines(source: str, markdown: str) -> list[str]:
+    """Source lines whose text (ignoring whitespace, markup and lost-break backslashes) is missing.
+
+    The ``*`` lines that separate blocks are structure, not text."""
+
+    def norm(text: str) -> str:
+        return re.sub(r"[\s\\#]", "", text)
+
+    blob = norm(markdown)
+    return [
+        line
+        for line in source.splitlines()
+        if line.strip() not in ("", "*") and norm(re.sub(r"^\s*(\.|>|-)\s", "", line)) not in blob
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [("blocks.txt", "blocks"), ("numbered.txt", "numbered"), ("quoted.txt", "quoted"), ("plain.md", "markdown")],
+)
+def test_shapes_are_recognised_and_nothing_is_lost(name: str, shape: str) -> None:
+    source = (FIXTURES / name).read_text("utf-8")
+    converted = convert(source)
+    assert converted.shape == shape
+    assert lost_lines(source, converted.markdown) == []
+
+
+def test_blocks_become_chapters_questions_and_list_items() -> None:
+    converted = convert((FIXTURES / "blocks.txt").read_text("utf-8"))
+    assert structure(converted.markdown) == [
+        (1, "一、基础篇"),
+        (2, "1.1 什么是大模型？"),
+        (2, "1.2 大模型有什么缺点？"),
+        (1, "微调面"),
+        (2, "1. 如何微调？"),
+    ]
+    assert "- 优点一\n- 优点二" in converted.markdown
+    # answer lines that would change the structure are escaped, not dropped
+    assert "\\# 这一行以井号开头" in converted.markdown
+    assert "\\---" in converted.markdown
+    assert converted.questions == 3
+
+
+def test_numbered_lists_become_unanswered_questions_under_topics() -> None:
+    converted = convert((FIXTURES / "numbered.txt").read_text("utf-8"))
+    assert structure(converted.markdown) == [
+        (1, "Normalization清单(3题)"),
+        (2, "LayerNorm 基础"),
+        (3, "1. LayerNorm的公式是什么?"),
+        (3, "2. 如何实现LayerNorm?"),
+        (2, "RMSNorm"),
+        (3, "3. RMSNorm有什么特点?"),
+    ]
+    doc = Document.parse(converted.markdown.encode(), "n.md")
+    assert [h.has_answer for h in doc.headings if h.level == 3] == [False, False, True]
+
+
+def test_quoted_questions_go_one_level_below_their_heading() -> None:
+    converted = convert((FIXTURES / "quoted.txt").read_text("utf-8"))
+    assert structure(converted.markdown) == [
+        (1, "笔记"),
+        (2, "面试题"),
+        (3, "RAG的总体思路"),
+        (3, "什么是lora微调"),
+        (3, "介绍下ChatGLM"),
+    ]
+
+
+def test_markdown_passes_through_unchanged() -> None:
+    source = (FIXTURES / "plain.md").read_text("utf-8")
+    assert detect_shape(source) == "markdown"
+    assert convert(source).markdown == source
+
+
+def test_cli_import_writes_files_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    sources = [str(FIXTURES / "blocks.txt"), str(FIXTURES / "numbered.txt")]
+    assert main(["import", *sources, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["blocks.md", "numbered.md"]
+    before = (out / "blocks.md").read_bytes()
+    assert main(["import", sources[0], "--out", str(out)]) == 1
+    assert (out / "blocks.md").read_bytes() == before
+    assert "not overwritten" in capsys.readouterr().err
+
+
+def test_cli_import_needs_out_for_several_sources() -> None:
+    assert main(["import", str(FIXTURES / "blocks.txt"), str(FIXTURES / "quoted.txt")]) == 2
+
+
+def test_bundled_notes_are_clean_markdown_with_questions() -> None:
+    notes = Path(__file__).resolve().parent.parent / "notes"
+    docs = [Document.load(p, p.name) for p in sorted(notes.glob("*.md"))]
+    assert len(docs) == 5
+    assert all(doc.error is None and not doc.warnings for doc in docs)
+    assert sum(h.is_question for doc in docs for h in doc.headings) > 1500
