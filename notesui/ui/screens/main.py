@@ -95,7 +95,7 @@ class MainScreen(Screen[None]):
         outline.show_notebook(notebook)
         outline.focus()
         counts = notebook.counts()
-        self.sub_title = f"{notebook.root} · {counts.mastered}/{counts.questions} mastered"
+        self.sub_title = f"{notebook.root.name} · {counts.mastered}/{counts.questions} mastered"
 
     @on(OutlineTree.EntryHighlighted)
     def _show_entry(self, event: OutlineTree.EntryHighlighted) -> None:

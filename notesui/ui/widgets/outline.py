@@ -211,5 +211,6 @@ class OutlineTree(Tree[Entry]):
             if match is None:
                 break
             node = match
-        self.move_cursor(node)
+        # the branches just opened get their line numbers on the next refresh
+        self.call_after_refresh(self.move_cursor, node, animate=False)
         return node.data == entry

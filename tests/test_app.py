@@ -1,0 +1,138 @@
+"""The reader in Textual's pilot: navigate, read, help, placeholders, hostile text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Markdown, Static, TextArea
+
+from notesui.app import NotesApp
+from notesui.ui.screens.help import HelpScreen
+from notesui.ui.widgets.outline import Entry, OutlineTree
+from notesui.ui.widgets.viewer import Viewer
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def crumbs(app: NotesApp) -> str:
+    return str(app.screen.query_one("#crumbs", Static).render())
+
+
+def shown(app: NotesApp) -> str:
+    return app.screen.query_one("#markdown", Markdown).source
+
+
+async def test_tree_navigation_shows_sections(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(OutlineTree)
+        assert tree.has_focus
+        labels = [str(node.label) for node in tree.root.children]
+        assert labels[0].startswith("topics") and labels[1].startswith("basics.md")
+        assert labels[1].endswith("0/4")
+        await pilot.press("j")  # basics.md
+        await settle(pilot)
+        assert crumbs(app) == "basics.md"
+        assert "Preamble of basics." in shown(app)
+        await pilot.press("l", "j", "l", "j")  # expand file, Basics, expand, first question
+        await settle(pilot)
+        assert crumbs(app) == "basics.md › Basics › What is LoRA?"
+        assert "Low-rank adaptation" in shown(app)
+        assert "not mastered" in str(app.screen.query_one("#status", Static).render())
+        await pilot.press("down")
+        await settle(pilot)
+        assert "在预训练模型上继续训练" in shown(app)
+        await pilot.press("h")  # back to the parent section
+        await settle(pilot)
+        assert crumbs(app) == "basics.md › Basics"
+        assert "What is LoRA?" in shown(app) and "Escape test" in shown(app)  # the whole section
+
+
+async def test_empty_answer_shows_placeholder(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(OutlineTree)
+        doc = app.notebook.documents["basics.md"]  # type: ignore[union-attr]
+        target = next(h for h in doc.headings if h.title == "Unanswered question")
+        assert tree.select_entry(Entry("heading", "basics.md", target.index))
+        await settle(pilot)
+        assert "No answer yet — press **e** to write one." in shown(app)
+
+
+async def test_escape_sequences_never_reach_the_terminal(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        doc = app.notebook.documents["basics.md"]  # type: ignore[union-attr]
+        target = next(h for h in doc.headings if h.title == "Escape test")
+        app.screen.query_one(OutlineTree).select_entry(Entry("heading", "basics.md", target.index))
+        await settle(pilot)
+        assert "Danger" in shown(app)
+        assert "\x1b" not in shown(app) and "\x07" not in shown(app)
+        screen_text = app.export_screenshot()
+        assert "pwned" in screen_text  # the text is shown...
+        assert "\x1b]0;" not in screen_text and "\x1b[2J" not in screen_text  # ...but inert
+
+
+async def test_help_opens_and_closes(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = app.screen.query_one("#help-keys", Markdown).source
+        for key in ("`/`", "`e`", "`m`", "`H`", "`r`", "`u`", "`t`", "`q`", "`ctrl+p`"):
+            assert key in help_text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_deeply_nested_section_is_shown_raw_with_notice(tmp_path: Path) -> None:
+    root = tmp_path / "deep"
+    root.mkdir()
+    deep = "".join("  " * i + "- level\n" for i in range(15))
+    (root / "deep.md").write_text("# Deep\n\n" + deep + "\nTHE END\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j")
+        await settle(pilot)
+        viewer = app.screen.query_one(Viewer)
+        assert viewer.has_class("raw")
+        assert "THE END" in viewer.query_one("#raw", TextArea).text
+        assert "nests deeper" in str(viewer.query_one("#notice", Static).render())
+
+
+async def test_unreadable_file_is_listed_read_only(tmp_path: Path) -> None:
+    root = tmp_path / "bad"
+    root.mkdir()
+    (root / "good.md").write_text("# Good\n\ntext\n")
+    (root / "latin1.md").write_bytes("# Caf\xe9\n\ntext\n".encode("latin-1"))
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await settle(pilot)
+        labels = [str(n.label) for n in app.screen.query_one(OutlineTree).root.children]
+        assert any(label.startswith("⚠ latin1.md") for label in labels)
+        await pilot.press("j")
+        await settle(pilot)
+        notice = str(app.screen.query_one("#notice", Static).render())
+        assert "Read-only" in notice and "not valid UTF-8" in notice
+
+
+async def test_quit_key(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

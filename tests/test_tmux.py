@@ -1,0 +1,88 @@
+"""The real app in a real terminal (tmux): start on the bundled notes, navigate, read, quit."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.tmux
+
+if shutil.which("tmux") is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("tmux is required in CI (.ci/run installs it)")
+    pytest.skip("tmux is not installed (the test command installs it)", allow_module_level=True)
+
+
+class Terminal:
+    def __init__(self, command: str, env: dict[str, str], cwd: Path) -> None:
+        self.name = f"notesui-test-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", "-c", str(cwd),
+             f"env {exports} {command}"],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return result.stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.15)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        if self.alive():
+            subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def terminal(notes_copy: Path, isolated_dirs: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    status = tmp_path / "exit-status"
+    env = {k: os.environ[k] for k in os.environ if k.startswith(("XDG_", "NOTESUI_"))}
+    env["TERM"] = "xterm-256color"
+    command = f"sh -c '{shlex.quote(sys.executable)} -m notesui {shlex.quote(str(notes_copy))}; echo $? > {status}'"
+    term = Terminal(command, env, tmp_path)
+    term.status_file = status  # type: ignore[attr-defined]
+    yield term
+    term.close()
+
+
+def test_read_a_question_and_quit(terminal: Terminal) -> None:
+    screen = terminal.wait_for("llm-interview-basics.md")
+    assert "1727 mastered" in screen or "/1727" in screen
+    terminal.keys("l", "j")  # open the first file, go to its first heading
+    screen = terminal.wait_for("大模型推理优化")
+    assert "归纳为6类" in terminal.wait_for("归纳为6类")  # its answer, in the reader
+    terminal.keys("?")
+    terminal.wait_for("notesui keys")
+    terminal.keys("Escape")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    status_file: Path = terminal.status_file  # type: ignore[attr-defined]
+    while time.monotonic() < deadline and not status_file.exists():
+        time.sleep(0.1)
+    assert status_file.read_text().strip() == "0"
