@@ -38,33 +38,26 @@ class OutlineTree(Tree[Entry]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("l,right", "expand_or_down", "Expand", show=False),
-        Binding("h,left", "collapse_or_up", "Collapse", show=False),
+        Binding("enter", "select_cursor", "Open"),
+        Binding("l,right", "expand_or_down", "Expand", key_display="l/→"),
+        Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←"),
     ]
 
-    class EntryHighlighted(Message):
+    class _EntryMessage(Message):
+        def __init__(self, tree: OutlineTree, entry: Entry) -> None:
+            super().__init__()
+            self.tree = tree
+            self.entry = entry
+
+        @property
+        def control(self) -> OutlineTree:
+            return self.tree
+
+    class EntryHighlighted(_EntryMessage):
         """The cursor moved onto an entry."""
 
-        def __init__(self, tree: OutlineTree, entry: Entry) -> None:
-            super().__init__()
-            self.tree = tree
-            self.entry = entry
-
-        @property
-        def control(self) -> OutlineTree:
-            return self.tree
-
-    class EntryOpened(Message):
+    class EntryOpened(_EntryMessage):
         """Enter (or a click) on a leaf: the user wants to read it."""
-
-        def __init__(self, tree: OutlineTree, entry: Entry) -> None:
-            super().__init__()
-            self.tree = tree
-            self.entry = entry
-
-        @property
-        def control(self) -> OutlineTree:
-            return self.tree
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("notes", id=id)
