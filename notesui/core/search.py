@@ -1,12 +1,44 @@
-"""Finding questions: the search engine shared by the app and the command line."""
+"""The search engine shared by the app and the command line.
+
+Ranking (PRODUCT §4): an exact normalised substring beats a fuzzy match, and a title match
+beats an equal answer match. Scores fall in bands so that the rule holds whatever the
+details: exact title 90–100, exact answer 80–90, fuzzy title below 80, fuzzy answer below 70.
+
+Speed comes from an index rather than brute force:
+
+* per file, the normalised titles and answers are joined into two strings (items separated
+  by a NUL, which normalised text never holds), so an exact substring is a C-speed
+  ``str.find`` over each file, and re-indexing a file rebuilds only that file's strings;
+* a global inverted index of character bigrams (and single characters, for typo'd short
+  queries) picks a few hundred candidates for the fuzzy pass, which rapidfuzz then scores.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+import threading
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
 
-from notesui.core.document import Document, Heading
-from notesui.core.notebook import Notebook
-from notesui.core.textnorm import normalize
+from notesui.core.textnorm import normalize, normalize_mapped
+
+if TYPE_CHECKING:
+    from notesui.core.document import Document, Heading
+    from notesui.core.notebook import Notebook
+
+SEP = "\x00"
+BODY_GRAM_CHARS = 600
+"""Answers are indexed for fuzzy candidates over their first characters only (exact search
+always covers the whole answer)."""
+FUZZY_CANDIDATES = 300
+FUZZY_MIN_QUERY = 3
+TITLE_CUTOFF = 60.0
+BODY_CUTOFF = 75.0
+EXACT_CAP = 5000
+"""At most this many exact hits are collected per kind (more than anyone reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +52,10 @@ class Hit:
     score: float
     where: str  # "title" or "body"
     mastered: bool
+    index: int = 0  # the heading's index in its file
+    spans: tuple[tuple[int, int], ...] = ()  # matched ranges of ``title``
+    snippet: str = ""  # one line of the answer around a body match
+    snippet_spans: tuple[tuple[int, int], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -33,21 +69,271 @@ class Hit:
         }
 
 
-def make_hit(rel: str, doc: Document, heading: Heading, score: float, where: str) -> Hit:
-    path = tuple(h.title for h in doc.path_of(heading)[:-1])
-    return Hit(rel, heading.line + 1, heading.title, path, score, where, heading.mastered)
+@dataclass(slots=True)
+class _Item:
+    file: str
+    index: int
+    title_len: int
+
+
+@dataclass(slots=True)
+class _FileIndex:
+    rel: str
+    items: list[int] = field(default_factory=list)  # global item ids, in file order
+    titles: str = ""
+    title_starts: array = field(default_factory=lambda: array("i"))
+    bodies: str = ""
+    body_starts: array = field(default_factory=lambda: array("i"))
+
+
+def _joined(texts: list[str]) -> tuple[str, array]:
+    starts = array("i")
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 1
+    starts.append(position)
+    return SEP.join(texts) + SEP, starts
+
+
+def _grams(text: str) -> set[str]:
+    grams = set(text)
+    grams.update(text[i : i + 2] for i in range(len(text) - 1))
+    return grams
+
+
+class SearchIndex:
+    """An index over every heading of a notebook; ``update_file`` re-indexes one file."""
+
+    def __init__(self) -> None:
+        self._items: list[_Item | None] = []
+        self._files: dict[str, _FileIndex] = {}
+        self._postings: dict[str, array] = {}
+        self._dead = 0
+        self._lock = threading.RLock()
+        self._documents: dict[str, Document] = {}
+
+    @classmethod
+    def build(cls, notebook: Notebook) -> SearchIndex:
+        index = cls()
+        for rel, doc in notebook.documents.items():
+            index.update_file(rel, doc)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._items) - self._dead
+
+    # -- building ---------------------------------------------------------------------
+
+    def update_file(self, rel: str, doc: Document | None) -> None:
+        """(Re)index one file; ``None`` removes it."""
+        with self._lock:
+            old = self._files.pop(rel, None)
+            if old is not None:
+                for item in old.items:
+                    self._items[item] = None
+                self._dead += len(old.items)
+            self._documents.pop(rel, None)
+            if doc is not None:
+                self._add(rel, doc)
+            if self._dead > max(1000, len(self._items) // 3):
+                self._compact()
+
+    def _add(self, rel: str, doc: Document) -> None:
+        self._documents[rel] = doc
+        entry = _FileIndex(rel)
+        titles, bodies = [], []
+        postings = self._postings
+        for heading in doc.headings:
+            item = len(self._items)
+            title = normalize(heading.title)
+            body = normalize(doc.span_text(heading.answer)) if heading.has_answer else ""
+            self._items.append(_Item(rel, heading.index, len(title)))
+            entry.items.append(item)
+            titles.append(title)
+            bodies.append(body)
+            for gram in _grams(title) | _grams(body[:BODY_GRAM_CHARS]):
+                posting = postings.get(gram)
+                if posting is None:
+                    postings[gram] = array("i", (item,))
+                else:
+                    posting.append(item)
+        entry.titles, entry.title_starts = _joined(titles)
+        entry.bodies, entry.body_starts = _joined(bodies)
+        self._files[rel] = entry
+
+    def _compact(self) -> None:
+        documents = dict(self._documents)
+        self._items, self._files, self._postings, self._dead = [], {}, {}, 0
+        self._documents = {}
+        for rel, doc in documents.items():
+            self._add(rel, doc)
+
+    # -- searching --------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 20, *, skip: Iterable[tuple[str, int]] = ()
+    ) -> list[Hit]:
+        """The best ``limit`` hits for ``query``; ``skip`` leaves out (file, index) pairs."""
+        needle = normalize(query)
+        if not needle or SEP in needle:
+            return []
+        with self._lock:
+            skipped = set(skip)
+            scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
+            self._exact(needle, scored, skipped)
+            if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
+                self._fuzzy(needle, scored, skipped)
+            best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
+            return [self._hit(item, needle, *info) for item, info in best]
+
+    def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]], skipped: set) -> None:
+        for entry in self._files.values():
+            for where, blob, starts in (
+                ("title", entry.titles, entry.title_starts),
+                ("body", entry.bodies, entry.body_starts),
+            ):
+                position = blob.find(needle)
+                found = 0
+                while position != -1 and found < EXACT_CAP:
+                    local = bisect_right(starts, position) - 1
+                    item = entry.items[local]
+                    start, end = starts[local], starts[local + 1] - 1
+                    if item not in scored and (entry.rel, self._items[item].index) not in skipped:  # type: ignore[union-attr]
+                        length = end - start
+                        if where == "title":
+                            score = 90 + 10 * len(needle) / max(length, 1)
+                        else:
+                            score = 80 + 10 * (1 - (position - start) / max(length, 1))
+                        scored[item] = (min(score, 100.0), where, position - start)
+                        found += 1
+                    position = blob.find(needle, starts[local + 1])
+
+    def _candidates(self, needle: str, exclude: dict[int, object]) -> list[int]:
+        grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
+        postings = [self._postings[g] for g in dict.fromkeys(grams) if g in self._postings]
+        if len(postings) < max(1, len(grams) // 2):
+            # a typo in a short query breaks most bigrams: fall back on single characters
+            postings += [self._postings[c] for c in dict.fromkeys(needle) if c in self._postings]
+        postings.sort(key=len)
+        counts: Counter[int] = Counter()
+        budget = 200_000
+        for posting in postings:
+            if len(posting) <= budget or not counts:
+                counts.update(posting)
+                budget -= len(posting)
+            else:  # a very common gram only breaks ties among the candidates so far
+                counts.update(counts.keys() & set(posting))
+        items = self._items
+        ranked = heapq.nlargest(
+            FUZZY_CANDIDATES + len(exclude),
+            (kv for kv in counts.items() if items[kv[0]] is not None),
+            key=lambda kv: kv[1],
+        )
+        return [item for item, _ in ranked if item not in exclude][:FUZZY_CANDIDATES]
+
+    def _fuzzy(self, needle: str, scored: dict[int, tuple[float, str, int]], skipped: set) -> None:
+        from rapidfuzz import fuzz
+
+        for item in self._candidates(needle, scored):
+            info = self._items[item]
+            assert info is not None
+            if (info.file, info.index) in skipped:
+                continue
+            title, body = self._texts(item)
+            title_score = fuzz.partial_ratio(needle, title, score_cutoff=TITLE_CUTOFF)
+            if title_score:
+                scored[item] = (0.8 * title_score, "title", -1)
+                continue
+            body_score = fuzz.partial_ratio(needle, body, score_cutoff=BODY_CUTOFF)
+            if body_score:
+                scored[item] = (0.7 * body_score, "body", -1)
+
+    def _texts(self, item: int) -> tuple[str, str]:
+        info = self._items[item]
+        assert info is not None
+        entry = self._files[info.file]
+        local = item - entry.items[0]  # a file's items have consecutive ids
+        title = entry.titles[entry.title_starts[local] : entry.title_starts[local + 1] - 1]
+        body = entry.bodies[entry.body_starts[local] : entry.body_starts[local + 1] - 1]
+        return title, body
+
+    # -- results ----------------------------------------------------------------------
+
+    def _hit(self, item: int, needle: str, score: float, where: str, position: int) -> Hit:
+        info = self._items[item]
+        assert info is not None
+        doc = self._documents[info.file]
+        heading = doc.headings[info.index]
+        spans: tuple[tuple[int, int], ...] = ()
+        snippet, snippet_spans = "", ()
+        if where == "title":
+            spans = _locate(heading.title, needle, position)
+        else:
+            snippet, snippet_spans = _snippet(doc.span_text(heading.answer), needle, position)
+        return Hit(
+            file=info.file,
+            line=heading.line + 1,
+            title=heading.title,
+            path=tuple(h.title for h in doc.path_of(heading)[:-1]),
+            score=score,
+            where=where,
+            mastered=heading.mastered,
+            index=heading.index,
+            spans=spans,
+            snippet=snippet,
+            snippet_spans=snippet_spans,
+        )
+
+
+def _locate(original: str, needle: str, position: int) -> tuple[tuple[int, int], ...]:
+    """Ranges of ``original`` that match ``needle`` (exact at ``position``, or fuzzy)."""
+    normalized, mapping = normalize_mapped(original)
+    if position < 0 or normalized[position : position + len(needle)] != needle:
+        position = normalized.find(needle)
+    if position >= 0:
+        start, end = position, position + len(needle)
+    else:
+        from rapidfuzz import fuzz
+
+        alignment = fuzz.partial_ratio_alignment(needle, normalized)
+        if alignment is None or alignment.dest_end <= alignment.dest_start:
+            return ()
+        start, end = alignment.dest_start, alignment.dest_end
+    if end <= start or end > len(mapping):
+        return ()
+    return ((mapping[start], mapping[end - 1] + 1),)
+
+
+def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """One line of ``answer`` around the match, with the match's range in that line."""
+    from notesui.core.text import one_line
+
+    line = one_line(answer)
+    spans = _locate(line, needle, -1)
+    if not spans:
+        return line[:width], ()
+    start, end = spans[0]
+    left = max(0, start - width // 3)
+    right = min(len(line), max(end, left + width))
+    prefix = "…" if left else ""
+    suffix = "…" if right < len(line) else ""
+    text = prefix + line[left:right] + suffix
+    offset = len(prefix) - left
+    return text, ((start + offset, min(end, right) + offset),)
+
+
+def make_index(notebook: Notebook) -> SearchIndex:
+    return SearchIndex.build(notebook)
 
 
 def search(notebook: Notebook, query: str, limit: int = 20) -> list[Hit]:
-    """Headings whose normalised title or answer contains the normalised query."""
-    needle = normalize(query)
-    if not needle:
-        return []
-    hits: list[Hit] = []
-    for rel, doc, heading in notebook.headings():
-        if needle in normalize(heading.title):
-            hits.append(make_hit(rel, doc, heading, 100.0, "title"))
-        elif needle in normalize(doc.span_text(heading.answer)):
-            hits.append(make_hit(rel, doc, heading, 90.0, "body"))
-    hits.sort(key=lambda h: -h.score)
-    return hits[:limit]
+    """One-off search (the command line): build the index and query it."""
+    return SearchIndex.build(notebook).search(query, limit)
+
+
+def hit_heading(notebook: Notebook, hit: Hit) -> tuple[Document, Heading] | None:
+    doc = notebook.documents.get(hit.file)
+    if doc is None or hit.index >= len(doc.headings):
+        return None
+    return doc, doc.headings[hit.index]

@@ -30,3 +30,21 @@ def normalize(text: str) -> str:
     """The search form of ``text``: Simplified, NFKC, casefolded, without whitespace."""
     text = unicodedata.normalize("NFKC", to_simplified(text)).casefold()
     return "".join(text.split())
+
+
+def normalize_mapped(text: str) -> tuple[str, list[int]]:
+    """``normalize`` done character by character, with the index in ``text`` of every
+    character of the result (to highlight a match in the original text)."""
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):  # a phrase conversion changed the length
+        simplified = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in text)
+    out: list[str] = []
+    mapping: list[int] = []
+    for i, char in enumerate(simplified):
+        if char.isspace():
+            continue
+        for piece in unicodedata.normalize("NFKC", char).casefold():
+            if not piece.isspace():
+                out.append(piece)
+                mapping.append(i)
+    return "".join(out), mapping
