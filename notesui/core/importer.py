@@ -132,7 +132,7 @@ def _convert_blocks(lines: list[str]) -> tuple[list[str], int]:
         else:
             blocks[-1].append(line)
     for block in blocks:
-        rest = [line for line in block]
+        rest = list(block)
         while rest and not rest[0].strip():
             rest.pop(0)
         if not rest:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable
 from notesui.core.textnorm import normalize, normalize_mapped
 
 if TYPE_CHECKING:
-    from notesui.core.document import Document, Heading
+    from notesui.core.document import Document
     from notesui.core.notebook import Notebook
 
 SEP = "\x00"
@@ -323,17 +323,7 @@ def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[
     return text, ((start + offset, min(end, right) + offset),)
 
 
-def make_index(notebook: Notebook) -> SearchIndex:
-    return SearchIndex.build(notebook)
-
-
 def search(notebook: Notebook, query: str, limit: int = 20) -> list[Hit]:
     """One-off search (the command line): build the index and query it."""
     return SearchIndex.build(notebook).search(query, limit)
 
-
-def hit_heading(notebook: Notebook, hit: Hit) -> tuple[Document, Heading] | None:
-    doc = notebook.documents.get(hit.file)
-    if doc is None or hit.index >= len(doc.headings):
-        return None
-    return doc, doc.headings[hit.index]

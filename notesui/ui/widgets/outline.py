@@ -111,8 +111,7 @@ class OutlineTree(Tree[Entry]):
     def _add_folder_children(self, node: TreeNode[Entry], folder: Folder) -> None:
         assert self.notebook is not None
         for sub in folder.folders.values():
-            child = node.add(self._folder_label(sub), Entry("folder", sub.rel), allow_expand=True)
-            child.data = Entry("folder", sub.rel)
+            node.add(self._folder_label(sub), Entry("folder", sub.rel), allow_expand=True)
         for rel in folder.files:
             doc = self.notebook.documents[rel]
             node.add(self._file_label(doc), Entry("file", rel), allow_expand=bool(doc.headings))
