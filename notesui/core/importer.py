@@ -79,17 +79,25 @@ def convert(text: str) -> Converted:
 # -- helpers -------------------------------------------------------------------------
 
 
-def _outside_fences(lines: list[str]) -> list[str]:
-    kept, fence = [], None
+def _in_fence(lines: list[str]) -> list[bool]:
+    """For each line, whether it is inside (or opens or closes) a fenced code block."""
+    flags, fence = [], None
     for line in lines:
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)[0]
-        elif fence is not None and match and match.group(1)[0] == fence:
-            fence = None
-        elif fence is None:
-            kept.append(line)
-    return kept
+            flags.append(True)
+        elif fence is not None:
+            if match and match.group(1)[0] == fence:
+                fence = None
+            flags.append(True)
+        else:
+            flags.append(False)
+    return flags
+
+
+def _outside_fences(lines: list[str]) -> list[str]:
+    return [line for line, fenced in zip(lines, _in_fence(lines)) if not fenced]
 
 
 def _lone(lines: list[str], i: int) -> bool:
@@ -207,15 +215,10 @@ def _convert_quoted(lines: list[str]) -> tuple[list[str], int]:
     out: list[str] = []
     questions = 0
     level = 0
-    fence = None
+    fenced = _in_fence(lines)
     for i, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence is None and fence_match:
-            fence = fence_match.group(1)[0]
-        elif fence is not None and fence_match and fence_match.group(1)[0] == fence:
-            fence = None
-        atx = _ATX.match(line) if fence is None else None
-        quote = _QUOTE.match(line) if fence is None else None
+        atx = _ATX.match(line) if not fenced[i] else None
+        quote = _QUOTE.match(line) if not fenced[i] else None
         if atx:
             level = len(atx.group(1))
             out.append(line)

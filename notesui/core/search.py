@@ -21,7 +21,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from notesui.core.textnorm import normalize, normalize_mapped
 
@@ -172,22 +172,21 @@ class SearchIndex:
     # -- searching --------------------------------------------------------------------
 
     def search(
-        self, query: str, limit: int = 20, *, skip: Iterable[tuple[str, int]] = ()
+        self, query: str, limit: int = 20
     ) -> list[Hit]:
-        """The best ``limit`` hits for ``query``; ``skip`` leaves out (file, index) pairs."""
+        """The best ``limit`` hits for ``query``."""
         needle = normalize(query)
         if not needle or SEP in needle:
             return []
         with self._lock:
-            skipped = set(skip)
             scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
-            self._exact(needle, scored, skipped)
+            self._exact(needle, scored)
             if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
-                self._fuzzy(needle, scored, skipped)
+                self._fuzzy(needle, scored)
             best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
             return [self._hit(item, needle, *info) for item, info in best]
 
-    def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]], skipped: set) -> None:
+    def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         for entry in self._files.values():
             for where, blob, starts in (
                 ("title", entry.titles, entry.title_starts),
@@ -199,7 +198,7 @@ class SearchIndex:
                     local = bisect_right(starts, position) - 1
                     item = entry.items[local]
                     start, end = starts[local], starts[local + 1] - 1
-                    if item not in scored and (entry.rel, self._items[item].index) not in skipped:  # type: ignore[union-attr]
+                    if item not in scored:
                         length = end - start
                         if where == "title":
                             score = 90 + 10 * len(needle) / max(length, 1)
@@ -232,14 +231,10 @@ class SearchIndex:
         )
         return [item for item, _ in ranked if item not in exclude][:FUZZY_CANDIDATES]
 
-    def _fuzzy(self, needle: str, scored: dict[int, tuple[float, str, int]], skipped: set) -> None:
+    def _fuzzy(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         from rapidfuzz import fuzz
 
         for item in self._candidates(needle, scored):
-            info = self._items[item]
-            assert info is not None
-            if (info.file, info.index) in skipped:
-                continue
             title, body = self._texts(item)
             title_score = fuzz.partial_ratio(needle, title, score_cutoff=TITLE_CUTOFF)
             if title_score:
