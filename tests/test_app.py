@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Markdown, Static, TextArea
 
 from notesui.app import NotesApp
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
 from notesui.ui.widgets.viewer import Viewer
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    app = pilot.app
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def crumbs(app: NotesApp) -> str:
-    return str(app.screen.query_one("#crumbs", Static).render())
-
-
-def shown(app: NotesApp) -> str:
-    return app.screen.query_one("#markdown", Markdown).source
+from pilot import crumbs, settle, shown
 
 
 async def test_tree_navigation_shows_sections(sample_notes: Path) -> None:

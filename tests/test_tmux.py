@@ -51,6 +51,12 @@ class Terminal:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
 
+    def type(self, text: str) -> None:
+        """Type ``text`` literally, one character at a time, as a person would."""
+        for char in text:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", char], check=True)
+            time.sleep(0.05)
+
     def alive(self) -> bool:
         return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
 
@@ -71,6 +77,14 @@ def terminal(notes_copy: Path, isolated_dirs: Path, tmp_path: Path):  # type: ig
     term.close()
 
 
+def wait_for_exit(terminal: Terminal) -> str:
+    deadline = time.monotonic() + 10
+    status_file: Path = terminal.status_file  # type: ignore[attr-defined]
+    while time.monotonic() < deadline and not status_file.exists():
+        time.sleep(0.1)
+    return status_file.read_text().strip()
+
+
 def test_read_a_question_and_quit(terminal: Terminal) -> None:
     screen = terminal.wait_for("llm-interview-basics.md")
     assert "1727 mastered" in screen or "/1727" in screen
@@ -81,8 +95,18 @@ def test_read_a_question_and_quit(terminal: Terminal) -> None:
     terminal.wait_for("notesui keys")
     terminal.keys("Escape")
     terminal.keys("q")
-    deadline = time.monotonic() + 10
-    status_file: Path = terminal.status_file  # type: ignore[attr-defined]
-    while time.monotonic() < deadline and not status_file.exists():
-        time.sleep(0.1)
-    assert status_file.read_text().strip() == "0"
+    assert wait_for_exit(terminal) == "0"
+
+
+def test_search_and_jump(terminal: Terminal) -> None:
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("/")
+    terminal.wait_for("Search titles and answers")
+    terminal.type("微調效果評估")  # Traditional spelling of a Simplified title
+    screen = terminal.wait_for("results ·")
+    assert "微调效果评估" in screen
+    terminal.keys("Enter")
+    screen = terminal.wait_for("1. 评估集")  # its answer, in the reader
+    assert "Search titles and answers" not in screen
+    terminal.keys("q")
+    assert wait_for_exit(terminal) == "0"

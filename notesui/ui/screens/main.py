@@ -13,6 +13,8 @@ from textual.widgets import Footer, Header
 
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Notebook, count
+from notesui.core.search import Hit
+from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
 from notesui.ui.widgets.viewer import Page, Viewer
 
@@ -76,11 +78,13 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "focus_outline", "Outline", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.notebook: Notebook | None = None
+        self.last_query = ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✎")
@@ -108,3 +112,23 @@ class MainScreen(Screen[None]):
 
     def action_focus_outline(self) -> None:
         self.query_one(OutlineTree).focus()
+
+    def action_search(self) -> None:
+        search = SearchScreen(self.last_query)
+
+        def closed(hit: Hit | None) -> None:
+            self.last_query = search.typed
+            if hit is not None:
+                self.jump_to(hit.file, hit.index)
+
+        self.app.push_screen(search, closed)
+
+    def jump_to(self, rel: str, index: int) -> None:
+        """Select heading ``index`` of file ``rel`` in the tree and show it."""
+        if self.notebook is None:
+            return
+        entry = Entry("heading", rel, index)
+        outline = self.query_one(OutlineTree)
+        outline.select_entry(entry)
+        outline.focus()
+        self.query_one(Viewer).show(page_for(self.notebook, entry))

@@ -1,0 +1,31 @@
+"""Command palette providers: "jump to question" over the same engine as ``/``."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import Hit, Hits, Provider
+
+from notesui.ui.screens.search import hit_crumbs, hit_title
+
+PALETTE_LIMIT = 20
+
+
+class JumpProvider(Provider):
+    """Jump to a question: titles and answers, 简/繁 alike, typos forgiven."""
+
+    async def search(self, query: str) -> Hits:
+        index = getattr(self.app, "search_index", None)
+        if index is None or not query.strip():
+            return
+        hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT)
+        jump = getattr(self.app, "jump_to")
+        for hit in hits:
+            yield Hit(
+                hit.score / 100,
+                hit_title(hit),
+                partial(jump, hit),
+                text=hit.title,
+                help=f"Jump to question · {hit_crumbs(hit)}",
+            )

@@ -1,0 +1,24 @@
+"""Helpers for driving the app in Textual's pilot."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Markdown, Static
+
+from notesui.app import NotesApp
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def crumbs(app: NotesApp) -> str:
+    return str(app.screen.query_one("#crumbs", Static).render())
+
+
+def shown(app: NotesApp) -> str:
+    return app.screen.query_one("#markdown", Markdown).source

@@ -1,0 +1,146 @@
+"""The search screen and the palette's "jump to question" in Textual's pilot."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from notesui.app import NotesApp
+from notesui.core.search import SearchIndex
+from notesui.ui.screens.search import SearchScreen
+from notesui.ui.widgets.outline import OutlineTree
+from pilot import crumbs, settle, shown
+
+
+async def open_search(pilot, text: str) -> SearchScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("slash")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    await pilot.press(*text)
+    await settle(pilot)
+    return screen
+
+
+async def test_type_results_and_enter_jumps(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_search(pilot, "lora")
+        assert screen.hits[0].title == "What is LoRA?"
+        assert screen.hits[0].where == "title"
+        assert screen.hits[0].spans == ((8, 12),)
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "result" in status
+        rows = screen.query_one(OptionList)
+        assert rows.option_count == len(screen.hits)
+        assert "basics.md › Basics" in str(rows.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert crumbs(app) == "basics.md › Basics › What is LoRA?"
+        assert "Low-rank adaptation" in shown(app)
+        tree = app.screen.query_one(OutlineTree)
+        assert tree.has_focus
+        assert tree.cursor_node is not None and str(tree.cursor_node.label).endswith("What is LoRA?")
+
+
+async def test_arrows_move_and_traditional_finds_simplified(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_search(pilot, "what is")
+        titles = [hit.title for hit in screen.hits]
+        assert sorted(titles[:2]) == ["What is LoRA?", "What is MQA?"]
+        await pilot.press("down")
+        assert screen.query_one(OptionList).highlighted == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert crumbs(app).endswith(" › " + titles[1])
+
+        screen = await open_search(pilot, "")
+        assert screen.query_one(Input).value == "what is"  # reopens with the last query
+        await pilot.press(*"微調")  # replaces the selected old query; Traditional spelling
+        await settle(pilot)
+        assert screen.hits and screen.hits[0].title == "什么是微调？"
+        assert screen.hits[0].spans == ((3, 5),)
+
+
+async def test_body_match_shows_snippet_and_escape_closes(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        before = crumbs(app)
+        screen = await open_search(pilot, "small matrices")
+        hit = screen.hits[0]
+        assert hit.where == "body" and hit.title == "What is LoRA?"
+        assert "small matrices" in hit.snippet
+        start, end = hit.snippet_spans[0]
+        assert hit.snippet[start:end] == "small matrices"
+        assert "small matrices" in str(screen.query_one(OptionList).get_option_at_index(0).prompt)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert crumbs(app) == before  # nothing moved
+
+
+async def test_nothing_found_says_so(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_search(pilot, "zzzqqq")
+        assert screen.hits == []
+        assert "Nothing matches" in str(screen.query_one("#search-status", Static).render())
+        await pilot.press("enter")  # nothing to jump to: stays open
+        assert app.screen is screen
+
+
+async def test_stale_results_never_overwrite_newer(sample_notes: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    real = SearchIndex.search
+
+    def slow_for_first(self: SearchIndex, query: str, limit: int = 20):  # type: ignore[no-untyped-def]
+        if query == "lo":
+            release.wait(5)  # the first query is still running when the second finishes
+        return real(self, query, limit)
+
+    monkeypatch.setattr(SearchIndex, "search", slow_for_first)
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press("l", "o")
+        await pilot.pause(0.05)
+        await pilot.press("backspace", "backspace", *"mqa")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not screen.searching:
+                break
+        assert screen.hits[0].title == "What is MQA?"
+        release.set()  # now the old query's results arrive...
+        await settle(pilot)
+        assert screen.hits[0].title == "What is MQA?"  # ...and are dropped
+        assert screen.typed == "mqa"
+
+
+async def test_palette_jumps_to_question(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"mqa")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            options = app.screen.query("CommandList")
+            if options and options.first(OptionList).option_count:
+                break
+        command_list = app.screen.query_one("CommandList", OptionList)
+        prompts = [str(command_list.get_option_at_index(i).prompt) for i in range(command_list.option_count)]
+        assert any("What is MQA?" in p for p in prompts)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert crumbs(app) == "topics/attention.md › Attention › What is MQA?"
