@@ -9,16 +9,29 @@ from textual.pilot import Pilot
 from notesui.app import NotesApp
 
 
+async def _settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def _open_first_question(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await _settle(pilot)
     await pilot.press("j", "l", "j", "l", "j")
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await _settle(pilot)
+
+
+async def _search(pilot: Pilot[None]) -> None:
+    await _settle(pilot)
+    await pilot.press("slash", *"微調")
+    await _settle(pilot)
 
 
 def test_main_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
     app = NotesApp(notes_copy)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_open_first_question)
+
+
+def test_search_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    app = NotesApp(notes_copy)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_search)

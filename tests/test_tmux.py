@@ -103,7 +103,7 @@ def test_search_and_jump(terminal: Terminal) -> None:
     terminal.keys("/")
     terminal.wait_for("Search titles and answers")
     terminal.type("微調效果評估")  # Traditional spelling of a Simplified title
-    screen = terminal.wait_for("results ·")
+    screen = terminal.wait_for("enter jumps")
     assert "微调效果评估" in screen
     terminal.keys("Enter")
     screen = terminal.wait_for("1. 评估集")  # its answer, in the reader

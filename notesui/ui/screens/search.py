@@ -7,7 +7,6 @@ search can never overwrite the results of a faster, newer one.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -136,16 +135,15 @@ class SearchScreen(ModalScreen[Hit | None]):
     def _search(self, index: SearchIndex, query: str, serial: int) -> None:
         if serial != self._serial:
             return  # typed on meanwhile: don't spend time on a query nobody waits for
-        started = time.perf_counter()
         limit = RESULT_LIMIT * 4 if self.hide_mastered else RESULT_LIMIT
         hits = index.search(query, limit)
         if self.hide_mastered:
             hits = [hit for hit in hits if not hit.mastered][:RESULT_LIMIT]
-        elapsed = (time.perf_counter() - started) * 1000
         if not hits:
             status = f"Nothing matches “{one_line(query)}”."
         else:
-            status = f"{len(hits)}{'+' if len(hits) >= RESULT_LIMIT else ''} results · {elapsed:.1f} ms"
+            more = "+" if len(hits) >= RESULT_LIMIT else ""
+            status = f"{len(hits)}{more} result{'s' if len(hits) > 1 else ''} · ↑/↓ choose · enter jumps"
         if self.hide_mastered:
             status += " · mastered hidden"
         self.app.call_from_thread(self._show, serial, hits, status)
