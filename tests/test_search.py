@@ -7,13 +7,21 @@ from pathlib import Path
 from notesui.core.document import Document
 from notesui.core.notebook import Notebook
 from notesui.core.search import SearchIndex
-from notesui.core.textnorm import normalize, normalize_mapped
+from hypothesis import given
+from hypothesis import strategies as st
+
+from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 
 def test_normalisation_traditional_fullwidth_case_and_spaces() -> None:
     assert normalize("微調") == normalize("微调") == "微调"
     assert normalize("ＬｏＲＡ 微調") == "lora微调"
     assert normalize("Flash  Attention\n") == "flashattention"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("微調调ＬｏＲＡlora \t\n\x1e\u0301eé發髮后後"), max_size=12), max_size=8))
+def test_batch_normalisation_equals_one_by_one(texts: list[str]) -> None:
+    assert normalize_many(texts) == [normalize(text) for text in texts]
 
 
 def test_mapped_normalisation_points_back_into_the_original() -> None:
@@ -82,6 +90,22 @@ def test_reindexing_one_file(tmp_path: Path) -> None:
     assert [h.file for h in index.search("beta")] == ["b.md"]
     index.update_file("b.md", None)
     assert index.search("beta") == [] and len(index) == 1
+
+
+def test_common_query_ranks_the_shortest_titles_first_in_every_file(tmp_path: Path) -> None:
+    files = {f"f{i}.md": "".join(f"## model number {i}-{j}\n\nx\n\n" for j in range(30)) for i in range(5)}
+    files["f5.md"] = "## Model\n\nx\n\n## The model\n\nx\n"
+    notebook, index = index_for(tmp_path, files)
+    assert [h.title for h in index.search("model", 2)] == ["Model", "The model"]
+    # a file re-indexed after the build is searched too, and its old titles are gone
+    (tmp_path / "f0.md").write_text("## MODE\n\nx\n## mod el\n\nx\n")
+    index.update_file("f0.md", notebook.reload("f0.md"))
+    assert sorted(h.title for h in index.search("model", 2)) == ["Model", "mod el"]
+    assert not any(h.title.startswith("model number 0-") for h in index.search("model number 0", 50))
+    for round in range(80):  # enough re-indexed files to rebuild the main title list
+        index.update_file(f"f{round % 5 + 1}.md", notebook.reload(f"f{round % 5 + 1}.md"))
+    assert sorted(h.title for h in index.search("model", 2)) == ["Model", "mod el"]
+    assert len([h for h in index.search("model number", 200) if h.score >= 90]) == 120  # exact
 
 
 def test_compaction_keeps_results(tmp_path: Path) -> None:

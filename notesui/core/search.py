@@ -19,26 +19,28 @@ import heapq
 import threading
 from array import array
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from notesui.core.textnorm import normalize, normalize_mapped
+from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 if TYPE_CHECKING:
     from notesui.core.document import Document
     from notesui.core.notebook import Notebook
 
 SEP = "\x00"
-BODY_GRAM_CHARS = 600
-"""Answers are indexed for fuzzy candidates over their first characters only (exact search
-always covers the whole answer)."""
+BODY_GRAM_CHARS = 200
+"""Answers are indexed for fuzzy candidates by the bigrams of their first characters only
+(titles by characters and bigrams); exact search always covers the whole answer."""
 FUZZY_CANDIDATES = 300
 FUZZY_MIN_QUERY = 3
 TITLE_CUTOFF = 60.0
 BODY_CUTOFF = 75.0
-EXACT_CAP = 5000
-"""At most this many exact hits are collected per kind (more than anyone reads)."""
+BODY_EXACT_CAP = 2000
+"""Answer matches scored per query at most (a query this common is still being typed)."""
+MAIN_REBUILD_DIRTY = 64
+"""Re-indexed files are searched one by one until this many, then the main title list is rebuilt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +98,17 @@ def _joined(texts: list[str]) -> tuple[str, array]:
     return SEP.join(texts) + SEP, starts
 
 
+def _posting() -> array:
+    return array("i")
+
+
+def _bigrams(text: str) -> map[str]:
+    return map(str.__add__, text, text[1:])
+
+
 def _grams(text: str) -> set[str]:
     grams = set(text)
-    grams.update(text[i : i + 2] for i in range(len(text) - 1))
+    grams.update(_bigrams(text))
     return grams
 
 
@@ -108,16 +118,24 @@ class SearchIndex:
     def __init__(self) -> None:
         self._items: list[_Item | None] = []
         self._files: dict[str, _FileIndex] = {}
-        self._postings: dict[str, array] = {}
+        self._postings: defaultdict[str, array] = defaultdict(_posting)
         self._dead = 0
         self._lock = threading.RLock()
         self._documents: dict[str, Document] = {}
+        # every title at the last (re)build, shortest first, joined: the first live hits of a
+        # find() are the best exact title matches, however common the query
+        self._main_titles = SEP
+        self._main_starts = array("i", (0, 1))
+        self._main_items = array("i")
+        self._dirty: set[str] = set()  # files (re)indexed since: searched one by one
 
     @classmethod
     def build(cls, notebook: Notebook) -> SearchIndex:
         index = cls()
-        for rel, doc in notebook.documents.items():
-            index.update_file(rel, doc)
+        with index._lock:
+            for rel, doc in notebook.documents.items():
+                index._add(rel, doc)
+            index._build_main()
         return index
 
     def __len__(self) -> int:
@@ -134,40 +152,54 @@ class SearchIndex:
                     self._items[item] = None
                 self._dead += len(old.items)
             self._documents.pop(rel, None)
+            self._dirty.discard(rel)
             if doc is not None:
                 self._add(rel, doc)
+                self._dirty.add(rel)
             if self._dead > max(1000, len(self._items) // 3):
                 self._compact()
+            elif len(self._dirty) > MAIN_REBUILD_DIRTY:
+                self._build_main()
 
     def _add(self, rel: str, doc: Document) -> None:
         self._documents[rel] = doc
         entry = _FileIndex(rel)
-        titles, bodies = [], []
         postings = self._postings
-        for heading in doc.headings:
+        headings = doc.headings
+        titles = normalize_many([heading.title for heading in headings])
+        bodies = normalize_many(
+            [doc.span_text(h.answer) if h.has_answer else "" for h in headings]
+        )
+        for heading, title, body in zip(headings, titles, bodies):
             item = len(self._items)
-            title = normalize(heading.title)
-            body = normalize(doc.span_text(heading.answer)) if heading.has_answer else ""
             self._items.append(_Item(rel, heading.index, len(title)))
             entry.items.append(item)
-            titles.append(title)
-            bodies.append(body)
-            for gram in _grams(title) | _grams(body[:BODY_GRAM_CHARS]):
-                posting = postings.get(gram)
-                if posting is None:
-                    postings[gram] = array("i", (item,))
-                else:
-                    posting.append(item)
+            grams = _grams(title)
+            grams.update(_bigrams(body[:BODY_GRAM_CHARS]))
+            for gram in grams:
+                postings[gram].append(item)
         entry.titles, entry.title_starts = _joined(titles)
         entry.bodies, entry.body_starts = _joined(bodies)
         self._files[rel] = entry
 
     def _compact(self) -> None:
         documents = dict(self._documents)
-        self._items, self._files, self._postings, self._dead = [], {}, {}, 0
+        self._items, self._files, self._postings, self._dead = [], {}, defaultdict(_posting), 0
         self._documents = {}
         for rel, doc in documents.items():
             self._add(rel, doc)
+        self._build_main()
+
+    def _build_main(self) -> None:
+        titles: list[str] = []
+        items: list[int] = []
+        for entry in self._files.values():
+            titles += entry.titles.split(SEP)[:-1]
+            items += entry.items
+        order = sorted(range(len(items)), key=lambda k: (len(titles[k]), items[k]))
+        self._main_titles, self._main_starts = _joined([titles[k] for k in order])
+        self._main_items = array("i", (items[k] for k in order))
+        self._dirty.clear()
 
     # -- searching --------------------------------------------------------------------
 
@@ -180,33 +212,55 @@ class SearchIndex:
             return []
         with self._lock:
             scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
-            self._exact(needle, scored)
+            self._exact(needle, scored, limit)
             if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
                 self._fuzzy(needle, scored)
             best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
             return [self._hit(item, needle, *info) for item, info in best]
 
-    def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
+    def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]], limit: int) -> None:
+        # titles: the main list, shortest first, gives the best hits first; then the files
+        # re-indexed since it was built
+        self._scan(needle, scored, "title", self._main_titles, self._main_starts, self._main_items, limit)
+        for rel in self._dirty:
+            entry = self._files[rel]
+            self._scan(needle, scored, "title", entry.titles, entry.title_starts, entry.items, limit)
+        if len(scored) >= limit:
+            return  # answer matches rank below title matches: they could not make the list
+        budget = BODY_EXACT_CAP
         for entry in self._files.values():
-            for where, blob, starts in (
-                ("title", entry.titles, entry.title_starts),
-                ("body", entry.bodies, entry.body_starts),
-            ):
-                position = blob.find(needle)
-                found = 0
-                while position != -1 and found < EXACT_CAP:
-                    local = bisect_right(starts, position) - 1
-                    item = entry.items[local]
-                    start, end = starts[local], starts[local + 1] - 1
-                    if item not in scored:
-                        length = end - start
-                        if where == "title":
-                            score = 90 + 10 * len(needle) / max(length, 1)
-                        else:
-                            score = 80 + 10 * (1 - (position - start) / max(length, 1))
-                        scored[item] = (min(score, 100.0), where, position - start)
-                        found += 1
-                    position = blob.find(needle, starts[local + 1])
+            budget -= self._scan(needle, scored, "body", entry.bodies, entry.body_starts, entry.items, budget)
+            if budget <= 0:
+                break
+
+    def _scan(
+        self,
+        needle: str,
+        scored: dict[int, tuple[float, str, int]],
+        where: str,
+        blob: str,
+        starts: array,
+        items: array | list[int],
+        limit: int,
+    ) -> int:
+        """Score up to ``limit`` new items whose text in ``blob`` holds ``needle``."""
+        live = self._items
+        found = 0
+        position = blob.find(needle)
+        while position != -1 and found < limit:
+            local = bisect_right(starts, position) - 1
+            item = items[local]
+            start, end = starts[local], starts[local + 1] - 1
+            if item not in scored and live[item] is not None:
+                length = max(end - start, 1)
+                if where == "title":
+                    score = 90 + 10 * len(needle) / length
+                else:
+                    score = 80 + 10 * (1 - (position - start) / length)
+                scored[item] = (min(score, 100.0), where, position - start)
+                found += 1
+            position = blob.find(needle, starts[local + 1])
+        return found
 
     def _candidates(self, needle: str, exclude: dict[int, object]) -> list[int]:
         grams = [needle[i : i + 2] for i in range(len(needle) - 1)]

@@ -32,6 +32,21 @@ def normalize(text: str) -> str:
     return "".join(text.split())
 
 
+_BATCH_SEP = "\x1e"
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, converted in one batch (much faster for many short
+    texts). The texts are joined by a separator that none of them holds."""
+    if len(texts) < 2 or any(_BATCH_SEP in text for text in texts):
+        return [normalize(text) for text in texts]
+    joined = unicodedata.normalize("NFKC", to_simplified(_BATCH_SEP.join(texts))).casefold()
+    parts = joined.split(_BATCH_SEP)
+    if len(parts) != len(texts):  # cannot happen with OpenCC's dictionaries; stay correct anyway
+        return [normalize(text) for text in texts]
+    return ["".join(part.split()) for part in parts]
+
+
 def normalize_mapped(text: str) -> tuple[str, list[int]]:
     """``normalize`` done character by character, with the index in ``text`` of every
     character of the result (to highlight a match in the original text)."""
