@@ -196,9 +196,9 @@ class SearchIndex:
         for entry in self._files.values():
             titles += entry.titles.split(SEP)[:-1]
             items += entry.items
-        order = sorted(range(len(items)), key=lambda k: (len(titles[k]), items[k]))
-        self._main_titles, self._main_starts = _joined([titles[k] for k in order])
-        self._main_items = array("i", (items[k] for k in order))
+        rows = sorted(zip(map(len, titles), items, titles))  # item ids are unique: ties end there
+        self._main_titles, self._main_starts = _joined([row[2] for row in rows])
+        self._main_items = array("i", [row[1] for row in rows])
         self._dirty.clear()
 
     # -- searching --------------------------------------------------------------------
