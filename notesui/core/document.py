@@ -209,7 +209,7 @@ class Document:
         doc._build(text)
         return doc
 
-    def _span(self, start_line: int, end_line: int) -> Span:
+    def line_span(self, start_line: int, end_line: int) -> Span:
         last = self.line_count
         start_line = min(start_line, last)
         end_line = max(start_line, min(end_line, last))
@@ -239,11 +239,11 @@ class Document:
 
         end_of_file = self.line_count
         first = raw[0][1] if raw else end_of_file
-        self.preamble = self._span(0, first)
+        self.preamble = self.line_span(0, first)
         open_: list[Heading] = []  # headings whose section is still running
 
         def close(heading: Heading, end_line: int) -> None:
-            heading.section = self._span(heading.line, end_line)
+            heading.section = self.line_span(heading.line, end_line)
 
         for index, (level, start, end, inline, setext) in enumerate(raw):
             next_start = raw[index + 1][1] if index + 1 < len(raw) else end_of_file
@@ -256,9 +256,9 @@ class Document:
                 index=index,
                 level=level,
                 title=one_line(" ".join([*title_lines, mark.title])),
-                heading=self._span(start, end),
-                answer=self._span(end, next_start),
-                section=self._span(start, end_of_file),
+                heading=self.line_span(start, end),
+                answer=self.line_span(end, next_start),
+                section=self.line_span(start, end_of_file),
                 parent=parent.index if parent else None,
                 mastered=mark.mastered,
                 mastered_on=mark.date,

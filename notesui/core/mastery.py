@@ -36,3 +36,41 @@ def split_marker(heading_text: str) -> TitleMark:
 def strip_markers(text: str) -> str:
     """Remove every mastered marker from a block of Markdown (for rendering)."""
     return _ANY_MARKER_RE.sub("", text)
+
+
+_EOL_RE = re.compile(r"(\r\n|\n|\r)?\Z")
+_ATX_RE = re.compile(r"^(?P<open>[ ]{0,3}#{1,6})(?P<content>.*?)(?P<close>(?:[ \t]+#+)?[ \t]*)$")
+_SETEXT_TEXT_RE = re.compile(r"^(?P<open>[ ]{0,3})(?P<content>.*?)(?P<close>[ \t]*)$")
+
+
+def marker(date: str) -> str:
+    return f"<!-- mastered {date} -->"
+
+
+def _parts(line: str, setext: bool) -> tuple[str, str, str, str]:
+    """A heading line as (opening, content, closing, line ending)."""
+    eol_match = _EOL_RE.search(line)
+    assert eol_match is not None
+    body, eol = line[: eol_match.start()], eol_match.group()
+    match = (_SETEXT_TEXT_RE if setext else _ATX_RE).match(body)
+    if match is None:  # not a heading line after all: treat it as plain text
+        return "", body, "", eol
+    return match.group("open"), match.group("content"), match.group("close"), eol
+
+
+def mark_line(line: str, date: str, *, setext: bool = False) -> str:
+    """``line`` (an ATX heading line, or a setext heading's last text line) with the mastered
+    marker at the end of its text; unchanged when it has one already."""
+    opening, content, closing, eol = _parts(line, setext)
+    if MARKER_RE.search(content):
+        return line
+    return f"{opening}{content} {marker(date)}{closing}{eol}"
+
+
+def unmark_line(line: str, *, setext: bool = False) -> str:
+    """``line`` without its mastered marker (and the blanks just before it)."""
+    opening, content, closing, eol = _parts(line, setext)
+    match = MARKER_RE.search(content)
+    if match is None:
+        return line
+    return f"{opening}{content[: match.start()]}{closing}{eol}"

@@ -1,0 +1,212 @@
+"""The write path: atomic writes, faults at every step, links, modes, conflicts, undo."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from notesui.core.store import (
+    Conflict,
+    Store,
+    WriteError,
+    atomic_write,
+    clean_stale_temps,
+    conflict_copy_path,
+    is_temp_name,
+)
+
+OLD = b"# A\n\nold answer\n\n# B\n\nkeep\n"
+NEW = b"# A\n\nnew answer\n\n# B\n\nkeep\n"
+
+
+@pytest.fixture
+def note(tmp_path: Path) -> Path:
+    path = tmp_path / "a.md"
+    path.write_bytes(OLD)
+    return path
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if is_temp_name(p.name)]
+
+
+def test_write_replaces_the_bytes_and_keeps_the_mode(note: Path) -> None:
+    note.chmod(0o640)
+    atomic_write(note, NEW)
+    assert note.read_bytes() == NEW
+    assert stat.S_IMODE(note.stat().st_mode) == 0o640
+    assert leftovers(note.parent) == []
+
+
+def _raiser(code: int, real, fail_on=None):  # type: ignore[no-untyped-def]
+    def fake(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if fail_on is None or fail_on(*args):
+            raise OSError(code, os.strerror(code))
+        return real(*args, **kwargs)
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("function", "code", "message"),
+    [
+        ("write", errno.ENOSPC, "the disk is full"),
+        ("fsync", errno.EIO, "input/output error"),
+        ("fchmod", errno.EPERM, "not permitted"),
+        ("replace", errno.EXDEV, "another file system"),
+        ("replace", errno.EACCES, "permission denied"),
+        ("open", errno.EACCES, "permission denied"),
+        ("open", errno.EROFS, "read-only"),
+    ],
+)
+def test_a_fault_at_any_step_leaves_the_file_untouched(
+    note: Path, monkeypatch: pytest.MonkeyPatch, function: str, code: int, message: str
+) -> None:
+    monkeypatch.setattr(os, function, _raiser(code, getattr(os, function)))
+    with pytest.raises(WriteError, match=message):
+        atomic_write(note, NEW)
+    monkeypatch.undo()
+    assert note.read_bytes() == OLD
+    assert leftovers(note.parent) == []
+
+
+def test_a_partial_write_is_retried_until_complete(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:3])))
+    atomic_write(note, NEW)
+    assert note.read_bytes() == NEW
+
+
+def test_read_only_file_is_refused(note: Path) -> None:
+    note.chmod(0o444)
+    with pytest.raises(WriteError, match="read-only"):
+        atomic_write(note, NEW)
+    assert note.read_bytes() == OLD
+
+
+def test_symlink_chain_is_written_through(tmp_path: Path, note: Path) -> None:
+    middle = tmp_path / "middle.md"
+    middle.symlink_to(note)
+    link = tmp_path / "link.md"
+    link.symlink_to(middle)
+    atomic_write(link, NEW)
+    assert link.is_symlink() and middle.is_symlink()
+    assert note.read_bytes() == NEW and not note.is_symlink()
+
+
+def test_hard_link_is_written_in_place(tmp_path: Path, note: Path) -> None:
+    other = tmp_path / "other.md"
+    os.link(note, other)
+    inode = note.stat().st_ino
+    atomic_write(note, NEW)
+    assert other.read_bytes() == NEW
+    assert note.stat().st_ino == inode == other.stat().st_ino
+
+
+def test_deleted_file_is_recreated(note: Path) -> None:
+    note.unlink()
+    atomic_write(note, NEW)
+    assert note.read_bytes() == NEW
+
+
+def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
+    old = tmp_path / ".a.md.notesui-1234abcd.tmp"
+    fresh = tmp_path / ".b.md.notesui-5678abcd.tmp"
+    keep = tmp_path / "a.md.tmp"
+    for path in (old, fresh, keep):
+        path.write_text("x")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert clean_stale_temps(tmp_path) == [old]
+    assert fresh.exists() and keep.exists() and not old.exists()
+
+
+# -- the store: conflicts, merge, ledger, undo -------------------------------------
+
+
+def test_unchanged_content_writes_nothing(note: Path) -> None:
+    store = Store(note.parent)
+    before = note.stat()
+    saved = store.write("a.md", OLD, based_on=OLD)
+    assert not saved.changed
+    assert note.stat().st_mtime_ns == before.st_mtime_ns and note.stat().st_ino == before.st_ino
+    assert store.last_write() is None
+
+
+def test_same_size_change_in_the_same_second_is_a_conflict(note: Path) -> None:
+    store = Store(note.parent)
+    mtime = note.stat().st_mtime_ns
+    note.write_bytes(OLD.replace(b"keep", b"KEEP"))  # same size
+    os.utime(note, ns=(mtime, mtime))  # and the same time stamp
+    with pytest.raises(Conflict) as raised:
+        store.write("a.md", NEW, based_on=OLD)
+    assert raised.value.disk == OLD.replace(b"keep", b"KEEP")
+
+
+def test_touched_file_with_the_same_bytes_is_no_conflict(note: Path) -> None:
+    store = Store(note.parent)
+    os.utime(note, (time.time() + 10, time.time() + 10))
+    assert store.write("a.md", NEW, based_on=OLD).changed
+    assert note.read_bytes() == NEW
+
+
+def test_change_is_merged_when_its_original_text_is_still_there(note: Path) -> None:
+    store = Store(note.parent)
+    note.write_bytes(OLD.replace(b"keep", b"changed outside, longer"))
+    start = OLD.index(b"old answer")
+    saved = store.write("a.md", NEW, based_on=OLD, merge_span=(start, start + len(b"old answer\n")))
+    assert saved.merged
+    assert note.read_bytes() == NEW.replace(b"keep", b"changed outside, longer")  # both kept
+
+
+def test_change_conflicts_when_its_original_text_changed_too(note: Path) -> None:
+    store = Store(note.parent)
+    note.write_bytes(OLD.replace(b"old answer", b"their answer"))
+    start = OLD.index(b"old answer")
+    with pytest.raises(Conflict):
+        store.write("a.md", NEW, based_on=OLD, merge_span=(start, start + len(b"old answer\n")))
+    assert note.read_bytes() == OLD.replace(b"old answer", b"their answer")
+    copy = store.write_conflict_copy("a.md", NEW)
+    assert copy.read_bytes() == NEW
+    assert copy.name.startswith("a.conflict-") and copy.suffix == ".md"
+
+
+def test_conflict_copy_names_never_collide(tmp_path: Path) -> None:
+    when = datetime(2026, 11, 25, 9, 8, 7)
+    first = conflict_copy_path(tmp_path / "n.md", when)
+    assert first.name == "n.conflict-20261125-090807.md"
+    first.write_text("x")
+    assert conflict_copy_path(tmp_path / "n.md", when).name == "n.conflict-20261125-090807-2.md"
+
+
+def test_own_writes_are_recognised(note: Path) -> None:
+    store = Store(note.parent)
+    store.write("a.md", NEW, based_on=OLD)
+    assert store.is_own_write("a.md", note.read_bytes())
+    assert not store.is_own_write("a.md", OLD)
+
+
+def test_undo_restores_the_replaced_bytes_unless_changed_since(note: Path) -> None:
+    store = Store(note.parent)
+    store.write("a.md", NEW, based_on=OLD, what="edit")
+    assert store.undo().what == "edit"
+    assert note.read_bytes() == OLD
+    with pytest.raises(LookupError):
+        store.undo()
+    store.write("a.md", NEW, based_on=OLD)
+    note.write_bytes(b"outside")
+    with pytest.raises(Conflict):
+        store.undo()
+    assert note.read_bytes() == b"outside"
+
+
+def test_failed_write_keeps_no_undo_record(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(note.parent)
+    monkeypatch.setattr(os, "replace", _raiser(errno.ENOSPC, os.replace))
+    with pytest.raises(WriteError):
+        store.write("a.md", NEW, based_on=OLD)
+    assert store.last_write() is None and note.read_bytes() == OLD
