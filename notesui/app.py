@@ -10,7 +10,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from notesui.config import Config
+from notesui.core.document import Document
 from notesui.core.notebook import Notebook
+from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.search import Hit, SearchIndex
 from notesui.ui.commands import JumpProvider
 from notesui.ui.screens.help import HelpScreen
@@ -27,6 +29,7 @@ class NotesApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
+        Binding("u", "undo", "Undo", show=False),
     ]
 
     def __init__(self, root: Path, *, config: Config | None = None) -> None:
@@ -35,6 +38,7 @@ class NotesApp(App[None]):
         self.config = config or Config()
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
+        self.store = Store(self.root)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
@@ -44,6 +48,7 @@ class NotesApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_notebook(self) -> None:
+        clean_stale_temps(self.root)
         notebook = Notebook.open(self.root)
         self.call_from_thread(self._notebook_loaded, notebook)
         index = SearchIndex.build(notebook)
@@ -79,6 +84,61 @@ class NotesApp(App[None]):
         main = self.main_screen()
         if main is not None:
             main.jump_to(hit.file, hit.index)
+
+    # -- the one way the app changes a file -----------------------------------------
+
+    def write_file(
+        self, doc: Document, new: bytes, *, what: str, merge_span: tuple[int, int] | None = None
+    ) -> Saved:
+        """Write ``new`` over ``doc``'s file (whose bytes the change was based on) and show it.
+
+        Raises WriteError (nothing written) and Conflict (the file changed on disk and the
+        change could not be merged) for the caller to handle."""
+        saved = self.store.write(doc.name, new, based_on=doc.data, what=what, merge_span=merge_span)
+        if saved.changed or saved.merged:
+            self.file_updated(doc.name, Document.parse(saved.data, doc.name))
+        return saved
+
+    def force_write(self, rel: str, new: bytes, *, what: str) -> None:
+        """Write without the conflict check (the user chose so); raises WriteError."""
+        self.store.force_write(rel, new, before=self.store.read(rel), what=what)
+        self.file_updated(rel, Document.parse(new, rel))
+
+    def file_updated(self, rel: str, doc: Document | None) -> None:
+        """Show a file's new content everywhere: notebook, search index, tree, viewer."""
+        if self.notebook is None:
+            return
+        if doc is None:
+            self.notebook.documents.pop(rel, None)
+        else:
+            self.notebook.put(rel, doc)
+        if self.search_index is not None:
+            self.search_index.update_file(rel, doc)
+        for screen in self.screen_stack:
+            hook = getattr(screen, "file_updated", None)
+            if hook is not None:
+                hook(rel, doc)
+
+    def action_undo(self) -> None:
+        """Undo the app's last write to a file, when the file has not changed since."""
+        last = self.store.last_write()
+        if last is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        try:
+            self.store.undo()
+        except Conflict:
+            self.notify(
+                f"{last.rel} changed since notesui wrote it: not undone, nothing lost.",
+                title="Can't undo", severity="warning", timeout=8,
+            )
+            return
+        except WriteError as error:
+            self.notify(str(error), title="Can't undo", severity="error", timeout=8)
+            return
+        data = self.store.read(last.rel)
+        self.file_updated(last.rel, Document.parse(data, last.rel) if data is not None else None)
+        self.notify(f"Undid the {last.what} in {last.rel}.", title="Undone")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

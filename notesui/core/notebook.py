@@ -115,10 +115,14 @@ class Notebook:
             self.documents.pop(rel, None)
             return None
         doc = self._read(rel)
+        self.put(rel, doc)
+        return doc
+
+    def put(self, rel: str, doc: Document) -> None:
+        """Set (or add) one file's parsed content, keeping the files in order."""
         self.documents[rel] = doc
         if list(self.documents) != sorted(self.documents, key=self._order):
             self.documents = dict(sorted(self.documents.items(), key=lambda kv: self._order(kv[0])))
-        return doc
 
     @staticmethod
     def _order(rel: str) -> list[list[object]]:

@@ -28,6 +28,18 @@ class Entry:
     index: int | None = None
 
 
+Key = tuple[str, str, tuple[str, ...]]
+"""A node's identity that survives a re-parse: kind, file or folder, and the heading's title path."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeState:
+    """Which nodes are open and where the cursor is, by key (to restore after a change)."""
+
+    expanded: tuple[Key, ...] = ()
+    cursor: Key | None = None
+
+
 def _progress(counts: Counts) -> Text:
     return Text(f"  {counts.mastered}/{counts.questions}", style="dim")
 
@@ -182,19 +194,22 @@ class OutlineTree(Tree[Entry]):
 
     # -- finding ----------------------------------------------------------------------
 
-    def select_entry(self, entry: Entry) -> bool:
-        """Open the branches down to ``entry`` and put the cursor on it."""
+    def _open_path(self, entry: Entry) -> TreeNode[Entry] | None:
+        """Open the branches down to ``entry``; its node, or the deepest one found."""
         if self.notebook is None:
-            return False
-        doc = self.notebook.documents.get(entry.rel)
-        if doc is None:
-            return False
+            return None
         steps: list[Entry] = []
-        parts = entry.rel.split("/")
+        parts = entry.rel.split("/") if entry.rel else []
         steps += [Entry("folder", "/".join(parts[:i])) for i in range(1, len(parts))]
-        steps.append(Entry("file", entry.rel))
-        if entry.kind == "heading" and entry.index is not None:
-            steps += [Entry("heading", entry.rel, h.index) for h in doc.path_of(doc.headings[entry.index])]
+        if entry.kind == "folder":
+            steps.append(entry)
+        else:
+            doc = self.notebook.documents.get(entry.rel)
+            if doc is None:
+                return None
+            steps.append(Entry("file", entry.rel))
+            if entry.kind == "heading" and entry.index is not None and entry.index < len(doc.headings):
+                steps += [Entry("heading", entry.rel, h.index) for h in doc.path_of(doc.headings[entry.index])]
         node = self.root
         for step in steps:
             node.expand()
@@ -203,6 +218,74 @@ class OutlineTree(Tree[Entry]):
             if match is None:
                 break
             node = match
+        return node
+
+    def select_entry(self, entry: Entry) -> bool:
+        """Open the branches down to ``entry`` and put the cursor on it."""
+        node = self._open_path(entry)
+        if node is None:
+            return False
         # the branches just opened get their line numbers on the next refresh
         self.call_after_refresh(self.move_cursor, node, animate=False)
         return node.data == entry
+
+    # -- keeping the user's place across changes -------------------------------------
+
+    def key_of(self, entry: Entry) -> Key:
+        if entry.kind != "heading" or self.notebook is None:
+            return (entry.kind, entry.rel, ())
+        doc = self.notebook.documents.get(entry.rel)
+        if doc is None or entry.index is None or entry.index >= len(doc.headings):
+            return (entry.kind, entry.rel, ())
+        return ("heading", entry.rel, tuple(h.title for h in doc.path_of(doc.headings[entry.index])))
+
+    def entry_for(self, key: Key, *, closest: bool = False) -> Entry | None:
+        """The entry with ``key`` now; with ``closest``, else the heading with the nearest title."""
+        kind, rel, titles = key
+        if kind != "heading":
+            return Entry(kind, rel)  # type: ignore[arg-type]
+        if self.notebook is None or rel not in self.notebook.documents:
+            return None
+        doc = self.notebook.documents[rel]
+        for heading in doc.headings:
+            if heading.title == titles[-1] and tuple(h.title for h in doc.path_of(heading)) == titles:
+                return Entry("heading", rel, heading.index)
+        if not closest or not doc.headings:
+            return None
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(titles[-1], [h.title for h in doc.headings], scorer=fuzz.ratio)
+        return Entry("heading", rel, best[2]) if best else Entry("file", rel)
+
+    def state(self) -> TreeState:
+        expanded: list[Key] = []
+
+        def walk(node: TreeNode[Entry]) -> None:
+            for child in node.children:
+                if child.is_expanded and child.data is not None:
+                    expanded.append(self.key_of(child.data))
+                    walk(child)
+
+        walk(self.root)
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        return TreeState(tuple(expanded), self.key_of(cursor) if cursor is not None else None)
+
+    def restore(self, state: TreeState) -> None:
+        """Open the nodes of ``state`` that still exist and put the cursor back."""
+        for key in state.expanded:
+            entry = self.entry_for(key)
+            node = self._open_path(entry) if entry is not None else None
+            if node is not None and node.allow_expand:
+                node.expand()
+                self._populate(node)
+        target = self.entry_for(state.cursor, closest=True) if state.cursor else None
+        if target is not None:
+            self.select_entry(target)
+
+    def refresh_notebook(self) -> None:
+        """Rebuild the tree after the notebook changed, keeping open nodes and the cursor."""
+        if self.notebook is None:
+            return
+        state = self.state()
+        self.show_notebook(self.notebook)
+        self.restore(state)

@@ -1,0 +1,91 @@
+"""Small modal questions: a choice among buttons, or a line of text."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+T = TypeVar("T")
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 72; max-width: 95%; height: auto;
+    background: $surface; border: round $primary; padding: 1 2;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .message {{ margin-bottom: 1; }}
+{name} Horizontal {{ height: auto; align-horizontal: right; }}
+{name} Button {{ margin-left: 1; min-width: 10; }}
+"""
+
+
+class ChoiceScreen(ModalScreen[T], Generic[T]):
+    """A question with a button per answer; ``escape`` answers ``cancel``."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, title: str, message: str, choices: list[tuple[str, T]], cancel: T) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.choices = choices
+        self.cancel = cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(self.message, classes="message", markup=False)
+            with Horizontal():
+                for number, (label, _) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{number}", variant="primary" if number == 0 else "default")
+
+    def on_mount(self) -> None:
+        self.query_one("#choice-0", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        number = int((event.button.id or "choice-0").rsplit("-", 1)[1])
+        self.dismiss(self.choices[number][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.cancel)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; ``enter`` accepts, ``escape`` cancels."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        self.dismiss(text or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,231 @@
+"""``e``: edit a section (its heading line included) in place.
+
+The editor keeps the Document its text came from: saving splices the new text over that
+section's bytes, and the store checks by content that the file has not changed meanwhile
+(merging when the section itself is untouched, asking otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from notesui.core.document import Document, Heading
+from notesui.core.edits import EditText, edit_text, replace_section
+from notesui.core.store import Conflict, WriteError
+from notesui.ui.screens.dialogs import ChoiceScreen
+
+if TYPE_CHECKING:
+    from notesui.app import NotesApp
+
+
+class EditorScreen(Screen[None]):
+    """A TextArea over one section; ``ctrl+s`` saves, ``escape`` leaves."""
+
+    DEFAULT_CSS = """
+    EditorScreen #editor-crumbs { height: auto; padding: 0 1; background: $panel; text-style: bold; }
+    EditorScreen #editor-state { height: auto; padding: 0 1; color: $text-muted; }
+    EditorScreen #editor-warning { height: auto; padding: 0 1; color: $warning; display: none; }
+    EditorScreen #editor-warning.shown { display: block; }
+    EditorScreen #editor { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "leave", "Leave", priority=True),
+    ]
+
+    def __init__(self, doc: Document, heading: Heading) -> None:
+        super().__init__()
+        self.doc = doc
+        self.heading = heading
+        self.edit: EditText = edit_text(doc, heading)
+        self.saved_text = self.edit.text
+        self.file_gone = False
+        self._saving = False
+
+    @property
+    def app_(self) -> NotesApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        crumbs = " › ".join((self.doc.name, *(h.title for h in self.doc.path_of(self.heading))))
+        yield Static(Text("Editing " + crumbs), id="editor-crumbs")
+        yield Static("", id="editor-state", markup=False)
+        yield Static("", id="editor-warning", markup=False)
+        area = TextArea.code_editor(self.edit.text, id="editor", soft_wrap=True, show_line_numbers=True)
+        if "markdown" in area.available_languages:
+            area.language = "markdown"
+        yield area
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_warning(
+            "; ".join(w[0].upper() + w[1:] for w in self.edit.warnings) + "." if self.edit.warnings else ""
+        )
+        self._update_state()
+        area = self.query_one("#editor", TextArea)
+        area.focus()
+        area.move_cursor((min(1, area.document.line_count - 1), 0))
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#editor", TextArea).text
+
+    @property
+    def dirty(self) -> bool:
+        return self.text != self.saved_text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._update_state()
+
+    def _update_state(self) -> None:
+        state = "modified — ctrl+s saves" if self.dirty else "saved"
+        newline = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}[self.edit.newline]
+        self.query_one("#editor-state", Static).update(f"{state} · {newline}")
+
+    def _show_warning(self, message: str) -> None:
+        warning = self.query_one("#editor-warning", Static)
+        warning.update(message)
+        warning.set_class(bool(message), "shown")
+
+    # -- saving -----------------------------------------------------------------------
+
+    def _new_bytes(self) -> bytes:
+        return replace_section(self.doc, self.heading, self.text, self.edit.newline)
+
+    def action_save(self) -> bool:
+        """Save; returns whether the text is now safely in the file."""
+        if not self.dirty and not self.file_gone:
+            self.notify("No changes to save.")
+            return True
+        if self.doc.readonly:
+            self.notify(f"{self.doc.name} is read-only: {self.doc.error}", severity="error")
+            return False
+        new = self._new_bytes()
+        self._saving = True
+        try:
+            if self.file_gone:
+                self.app_.force_write(self.doc.name, new, what="edit")
+                saved_data = new
+                self.file_gone = False
+            else:
+                span = (self.heading.section.start, self.heading.section.end)
+                saved = self.app_.write_file(self.doc, new, what="edit", merge_span=span)
+                saved_data = saved.data
+                if saved.merged:
+                    self.notify("The file had changed on disk: your edit was merged in, both kept.")
+        except WriteError as error:
+            self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error", timeout=10)
+            return False
+        except Conflict as conflict:
+            self._ask_conflict(new, conflict)
+            return False
+        finally:
+            self._saving = False
+        self._rebase(Document.parse(saved_data, self.doc.name), new_text=self.text)
+        self.notify(f"Saved {self.doc.name}.")
+        return True
+
+    def _rebase(self, doc: Document, *, new_text: str) -> None:
+        """After a save: the file's new content is what the next save is based on."""
+        start_line = self.heading.heading.start_line
+        heading = next((h for h in doc.headings if h.heading.start_line == start_line), None)
+        if heading is None:  # the edit removed the heading itself: edit what is there now
+            heading = doc.heading_at_line(start_line) or (doc.headings[0] if doc.headings else None)
+        if heading is None:
+            self.dismiss()
+            return
+        self.doc, self.heading = doc, heading
+        self.edit = edit_text(doc, heading)
+        self.saved_text = new_text if new_text == self.edit.text else self.edit.text
+        if self.saved_text != new_text:  # the section's end moved (e.g. a heading was added)
+            self.query_one("#editor", TextArea).load_text(self.edit.text)
+            self.saved_text = self.edit.text
+        self._update_state()
+
+    def _ask_conflict(self, new: bytes, conflict: Conflict) -> None:
+        if conflict.disk is None:  # deleted meanwhile: saving recreates it
+            self.file_gone = True
+            if self.action_save():
+                self.notify(f"{self.doc.name} had been deleted: saving recreated it.", timeout=8)
+            return
+        message = (
+            f"{self.doc.name} changed on disk since you started editing, and this section was "
+            "changed there too.\n\nOverwrite: your version is saved and the disk version is kept "
+            "as a conflict copy.\nKeep disk: the file stays as it is and your version goes to a "
+            "conflict copy next to it."
+        )
+
+        def chosen(choice: str) -> None:
+            try:
+                if choice == "overwrite":
+                    copy = self.app_.store.write_conflict_copy(self.doc.name, conflict.disk or b"")
+                    self._saving = True
+                    try:
+                        self.app_.force_write(self.doc.name, new, what="edit")
+                    finally:
+                        self._saving = False
+                    self.notify(f"Saved. The disk version is in {copy.name}.", timeout=10)
+                    self._rebase(Document.parse(new, self.doc.name), new_text=self.text)
+                elif choice == "copy":
+                    copy = self.app_.store.write_conflict_copy(self.doc.name, new)
+                    self.notify(f"Your version is in {copy.name}; the file is unchanged.", timeout=10)
+                    self.saved_text = self.text
+                    self.dismiss()
+            except WriteError as error:
+                self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error")
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "The file changed on disk",
+                message,
+                [("Overwrite", "overwrite"), ("Keep disk + copy", "copy"), ("Back to editing", "back")],
+                cancel="back",
+            ),
+            chosen,
+        )
+
+    # -- leaving ----------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if not self.dirty and not self.file_gone:
+            self.dismiss()
+            return
+
+        def chosen(choice: str) -> None:
+            if choice == "save":
+                if self.action_save() and not self.dirty:
+                    self.dismiss()
+            elif choice == "discard":
+                self.dismiss()
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Unsaved changes",
+                f"Your changes to {self.heading.title!r} are not saved.",
+                [("Save", "save"), ("Discard", "discard"), ("Keep editing", "back")],
+                cancel="back",
+            ),
+            chosen,
+        )
+
+    # -- outside changes --------------------------------------------------------------
+
+    def file_updated(self, rel: str, doc: Document | None) -> None:
+        """The watcher saw the file change: the text being edited stays; say what happened."""
+        if rel != self.doc.name or self._saving:
+            return
+        self.file_gone = doc is None
+        if doc is None:
+            self._show_warning(f"{rel} was deleted outside notesui. Your text is kept; saving recreates the file.")
+        elif doc.data != self.doc.data:
+            self._show_warning(
+                f"{rel} changed outside notesui. Saving merges your edit when this section "
+                "was not changed there, and asks otherwise."
+            )

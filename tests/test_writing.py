@@ -1,0 +1,246 @@
+"""Writing from the app (pilot): marks, the editor, conflicts, add, delete, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from notesui.app import NotesApp
+from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
+from notesui.ui.screens.editor import EditorScreen
+from notesui.ui.widgets.outline import Entry, OutlineTree
+from pilot import crumbs, settle, shown
+
+
+async def select(pilot, rel: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    app = pilot.app
+    doc = app.notebook.documents[rel]
+    heading = next(h for h in doc.headings if h.title == title)
+    app.screen.query_one(OutlineTree).select_entry(Entry("heading", rel, heading.index))
+    await settle(pilot)
+
+
+def cursor_label(app: NotesApp) -> str:
+    node = app.screen.query_one(OutlineTree).cursor_node
+    return str(node.label) if node is not None else ""
+
+
+async def test_m_marks_and_unmarks_byte_for_byte(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("m")
+        await settle(pilot)
+        data = path.read_bytes()
+        assert b"## What is LoRA? <!-- mastered " in data
+        assert data.replace(data[data.index(b" <!-- mastered") : data.index(b"-->") + 3], b"") == original
+        assert cursor_label(app).startswith("✓ What is LoRA?")  # the tree shows it at once
+        assert "1/5 mastered" in str(app.screen.sub_title)  # 4 in basics.md, 1 in topics/
+        assert "✓ mastered" in str(app.screen.query_one("#status").render())
+        await pilot.press("m")
+        await settle(pilot)
+        assert path.read_bytes() == original
+        assert cursor_label(app).startswith("• What is LoRA?")
+
+
+async def test_editor_saves_in_place_and_keeps_crlf(tmp_path: Path) -> None:
+    root = tmp_path / "n"
+    root.mkdir()
+    path = root / "crlf.md"
+    path.write_bytes(b"\xef\xbb\xbf# One\r\n\r\nold answer\r\n\r\n# Two\r\n\r\nkeep\r\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "crlf.md", "One")
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        area = editor.query_one(TextArea)
+        assert area.text == "# One\n\nold answer\n\n"
+        area.replace("new answer", (2, 0), (2, 10))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert path.read_bytes() == b"\xef\xbb\xbf# One\r\n\r\nnew answer\r\n\r\n# Two\r\n\r\nkeep\r\n"
+        assert not editor.dirty
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen)
+        assert "new answer" in shown(app)
+
+
+async def test_opening_and_leaving_the_editor_writes_nothing(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    before = path.stat()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+s", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen)
+    after = path.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+
+
+async def test_escape_with_unsaved_changes_asks(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one(TextArea).insert("draft ")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and app.screen.dirty
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#choice-1")  # discard
+        await settle(pilot)
+        assert not isinstance(app.screen, (EditorScreen, ChoiceScreen))
+    assert path.read_bytes() == original
+
+
+async def test_outside_change_elsewhere_is_merged(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        path.write_bytes(path.read_bytes().replace(b"Preamble of basics.", b"Preamble changed outside."))
+        area = app.screen.query_one(TextArea)
+        area.replace("Two small matrices, trained.", (2, 0), (3, 0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        data = path.read_bytes().decode()
+        assert "Preamble changed outside." in data and "Two small matrices, trained." in data
+        assert "Low-rank adaptation" not in data
+
+
+async def test_conflict_dialog_keep_disk_writes_a_conflict_copy(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
+        path.write_bytes(theirs)
+        app.screen.query_one(TextArea).replace("MY answer", (2, 0), (3, 0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.click("#choice-1")  # keep disk + conflict copy
+        await settle(pilot)
+        assert path.read_bytes() == theirs
+        copies = list(sample_notes.glob("basics.conflict-*.md"))
+        assert len(copies) == 1 and "MY answer" in copies[0].read_text()
+
+
+async def test_conflict_dialog_overwrite_keeps_the_disk_version_as_a_copy(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
+        path.write_bytes(theirs)
+        app.screen.query_one(TextArea).replace("MY answer\n", (2, 0), (3, 0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.click("#choice-0")  # overwrite
+        await settle(pilot)
+        assert "MY answer" in path.read_text() and "THEIR answer" not in path.read_text()
+        copies = list(sample_notes.glob("basics.conflict-*.md"))
+        assert len(copies) == 1 and copies[0].read_bytes() == theirs
+
+
+async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        path.chmod(0o444)
+        app.screen.query_one(TextArea).insert("precious words ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and app.screen.dirty
+        assert "precious words" in app.screen.query_one(TextArea).text
+        assert any("read-only" in n.message for n in app._notifications)
+        path.chmod(0o644)
+    assert path.read_bytes() == original
+
+
+async def test_add_question_then_delete_then_undo(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"What is QLoRA?", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)  # straight into writing its answer
+        await pilot.press("escape")
+        await settle(pilot)
+        text = path.read_text()
+        assert text.index("## What is LoRA?") < text.index("## What is QLoRA?") < text.index("## 什么是微调？")
+        assert crumbs(app) == "basics.md › Basics › What is QLoRA?"
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.click("#choice-0")
+        await settle(pilot)
+        assert path.read_bytes() == original
+        await pilot.press("u")  # undo the deletion
+        await settle(pilot)
+        assert "## What is QLoRA?" in path.read_text()
+        await pilot.press("u")  # and the addition
+        await settle(pilot)
+        assert path.read_bytes() == original
+
+
+async def test_undo_refuses_when_the_file_changed_since(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("m")
+        await settle(pilot)
+        changed = path.read_bytes() + b"\noutside\n"
+        path.write_bytes(changed)
+        await pilot.press("u")
+        await settle(pilot)
+        assert path.read_bytes() == changed
+        assert any("changed since" in n.message for n in app._notifications)
+
+
+async def test_read_only_file_is_never_written(tmp_path: Path) -> None:
+    root = tmp_path / "bad"
+    root.mkdir()
+    data = "# Caf\xe9\n\ntext\n".encode("latin-1")
+    (root / "latin1.md").write_bytes(data)
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "l", "j")
+        await settle(pilot)
+        await pilot.press("m", "e", "d", "a")
+        await settle(pilot)
+        assert not isinstance(app.screen, (EditorScreen, ChoiceScreen, PromptScreen))
+    assert (root / "latin1.md").read_bytes() == data
