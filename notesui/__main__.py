@@ -56,6 +56,12 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     show.add_argument("ref", nargs="+")
     show.add_argument("--plain", action="store_true", help="the raw Markdown")
 
+    mark = sub("mark", "Set (or with --undo clear) the mastered mark on the heading REF names "
+               "(rel/path.md:LINE or a query's best hit).")
+    mark.add_argument("ref", nargs="+")
+    mark.add_argument("--undo", action="store_true", help="clear the mark instead")
+    mark.add_argument("--all", action="store_true", help="every question under REF instead")
+
     stats = sub("stats", "Questions, answered and mastered, per file and in total.")
     stats.add_argument("--json", action="store_true")
 
@@ -64,7 +70,7 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
 
     check = sub("check", "Parse every file and report problems (exit 1 if a file can't be read).")
-    return {"search": search, "show": show, "stats": stats, "import": importer, "check": check}
+    return {"search": search, "show": show, "mark": mark, "stats": stats, "import": importer, "check": check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,6 +198,41 @@ def cmd_show(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_mark(options: argparse.Namespace) -> int:
+    from datetime import date
+
+    from notesui.core.edits import mark
+    from notesui.core.store import Conflict, Store, WriteError
+
+    notebook = _notebook(options.dir)
+    found = _find(notebook, " ".join(options.ref))
+    if found is None:
+        print("notesui: nothing found", file=sys.stderr)
+        return EXIT_NOTHING
+    rel, doc, heading = found
+    if heading is None and not options.all:
+        raise UsageError(f"{rel} is a file: name a heading (rel/path.md:LINE), or add --all")
+    if doc.readonly:
+        print(f"notesui: {rel} is read-only: {doc.error}", file=sys.stderr)
+        return EXIT_NOTHING
+    targets = list(doc.questions(heading)) if options.all else [heading]
+    mastered = not options.undo
+    changing = [h for h in targets if h is not None and h.mastered != mastered]
+    verb = "mastered" if mastered else "not mastered"
+    if changing:
+        new = mark(doc, changing, mastered, date.today().isoformat())
+        try:
+            Store(notebook.root).write(rel, new, based_on=doc.data, what="mark")
+        except (WriteError, Conflict) as error:
+            print(f"notesui: {error}; nothing written", file=sys.stderr)
+            return EXIT_NOTHING
+    for target in targets:
+        if target is not None:
+            state = "now" if target in changing else "already"
+            print(f"{state} {verb}: {rel}:{target.line + 1}  {target.title}")
+    return EXIT_OK
+
+
 def cmd_stats(options: argparse.Namespace) -> int:
     from notesui.core.notebook import Counts, count
 
@@ -276,6 +317,7 @@ def cmd_check(options: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "search": cmd_search,
     "show": cmd_show,
+    "mark": cmd_mark,
     "stats": cmd_stats,
     "import": cmd_import,
     "check": cmd_check,

@@ -117,3 +117,36 @@ def test_env_and_config_choose_the_root(sample_notes: Path, tmp_path: Path, monk
     assert locations.notes_root("/arg", "/elsewhere") == Path("/arg")
     monkeypatch.delenv("NOTESUI_NOTES_DIR")
     assert locations.notes_root(None, str(sample_notes)) == sample_notes
+
+
+def test_mark_and_undo_by_reference(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    line = original.decode().splitlines().index("## What is LoRA?") + 1
+    assert main(["mark", f"basics.md:{line}", "--dir", str(sample_notes)]) == 0
+    assert "now mastered: basics.md" in capsys.readouterr().out
+    assert b"## What is LoRA? <!-- mastered " in path.read_bytes()
+    assert main(["search", "lora", "--json", "--dir", str(sample_notes)]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["mastered"] is True
+    assert main(["mark", "--undo", f"basics.md:{line}", "--dir", str(sample_notes)]) == 0
+    assert path.read_bytes() == original
+
+
+def test_mark_all_under_a_section_is_one_write(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mark", "basics.md:3", "--all", "--dir", str(sample_notes)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("now mastered") == 4
+    assert main(["stats", "--json", "--dir", str(sample_notes)]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["files"][0]["file"] == "basics.md" and stats["files"][0]["mastered"] == 4
+    assert stats["total"]["mastered"] == 4
+    assert main(["mark", "basics.md:3", "--all", "--undo", "--dir", str(sample_notes)]) == 0
+    assert "<!-- mastered" not in (sample_notes / "basics.md").read_text()
+
+
+def test_mark_errors(sample_notes: Path, tmp_path: Path) -> None:
+    assert main(["mark", "basics.md", "--dir", str(sample_notes)]) == 2  # a file needs --all
+    assert main(["mark", "zzzqqq", "--dir", str(sample_notes)]) == 1
+    (sample_notes / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    assert main(["mark", "latin1.md:1", "--dir", str(sample_notes)]) == 1
+    assert (sample_notes / "latin1.md").read_bytes() == "# Caf\xe9\n".encode("latin-1")
