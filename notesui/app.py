@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from notesui.config import Config
 from notesui.core.document import Document
-from notesui.core.notebook import Notebook
+from notesui.core.notebook import Notebook, discover
 from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
+from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.core.search import Hit, SearchIndex
 from notesui.ui.commands import JumpProvider
 from notesui.ui.screens.help import HelpScreen
@@ -32,10 +36,23 @@ class NotesApp(App[None]):
         Binding("u", "undo", "Undo", show=False),
     ]
 
-    def __init__(self, root: Path, *, config: Config | None = None) -> None:
+    class FileEvent(Message):
+        """Posted by the watcher's thread: something happened to a notes file."""
+
+        def __init__(self, rel: str, kind: str) -> None:
+            super().__init__()
+            self.rel = rel
+            self.kind = kind
+
+    def __init__(self, root: Path, *, config: Config | None = None, watch: bool | None = None) -> None:
         super().__init__()
         self.root = Path(root)
         self.config = config or Config()
+        if watch is None:
+            watch = self.config.watch and os.environ.get("NOTESUI_WATCH", "1") != "0"
+        self.watch = watch
+        self.watcher: Watcher | None = None
+        self.coalescer = Coalescer()
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
         self.store = Store(self.root)
@@ -54,6 +71,80 @@ class NotesApp(App[None]):
         index = SearchIndex.build(notebook)
         self.call_from_thread(self._index_built, index)
 
+    # -- live sync --------------------------------------------------------------------
+
+    def start_watching(self) -> None:
+        if self.watcher is not None:
+            return
+        watcher = Watcher(self.root, lambda rel, kind: self.post_message(self.FileEvent(rel, kind)))
+        try:
+            watcher.start()
+        except OSError as error:
+            self.notify(f"Can't watch {self.root} for outside changes: {error}", severity="warning")
+            return
+        self.watcher = watcher
+        if watcher.polling:
+            self.notify(
+                f"Watching for outside changes by polling ({watcher.problem}).",
+                severity="warning", timeout=8,
+            )
+        self.set_interval(0.05, self._flush_events, name="watch")
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+
+    def on_notes_app_file_event(self, event: FileEvent) -> None:
+        self.coalescer.add(event.rel, event.kind, time.monotonic())
+
+    def _flush_events(self) -> None:
+        ready = self.coalescer.due(time.monotonic())
+        if ready and self.notebook is not None:
+            self._reload([rel for rel, _ in ready], rescan=any(k == RESCAN for _, k in ready))
+
+    @work(thread=True, group="reload")
+    def _reload(self, rels: list[str], rescan: bool) -> None:
+        """Re-read changed files off the UI thread; the app's own writes are recognised."""
+        notebook = self.notebook
+        if notebook is None:
+            return
+        rels = [rel for rel in rels if rel]
+        if rescan:
+            present = set(discover(self.root))
+            known = set(notebook.documents)
+            rels += sorted((present - known) | (known - present))
+        changes: list[tuple[str, Document | None]] = []
+        for rel in dict.fromkeys(rels):
+            path = self.root / rel
+            current = notebook.documents.get(rel)
+            if not path.is_file():
+                if current is not None:
+                    changes.append((rel, None))
+                continue
+            doc = Document.load(path, rel)
+            if current is not None and doc.data == current.data and doc.error == current.error:
+                continue  # touched, or the app's own write already shown
+            if self.store.is_own_write(rel, doc.data) and current is not None:
+                continue
+            changes.append((rel, doc))
+        if changes:
+            for rel, doc in changes:
+                if self.search_index is not None:
+                    self.search_index.update_file(rel, doc)
+            self.call_from_thread(self._outside_changes, changes)
+
+    def _outside_changes(self, changes: list[tuple[str, Document | None]]) -> None:
+        self.files_updated(changes, index=False)
+        gone = [rel for rel, doc in changes if doc is None]
+        changed = [rel for rel, doc in changes if doc is not None]
+        parts = []
+        if changed:
+            parts.append(("Reloaded " + ", ".join(changed[:3])) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
+        if gone:
+            parts.append(("Removed " + ", ".join(gone[:3])) + (f" and {len(gone) - 3} more" if len(gone) > 3 else ""))
+        self.notify(" · ".join(parts), title="Changed outside notesui", timeout=4)
+
     def _index_built(self, index: SearchIndex) -> None:
         self.search_index = index
         for screen in self.screen_stack:
@@ -62,6 +153,8 @@ class NotesApp(App[None]):
 
     def _notebook_loaded(self, notebook: Notebook) -> None:
         self.notebook = notebook
+        if self.watch:
+            self.start_watching()
         main = self.main_screen()
         if main is not None:
             main.show_notebook(notebook)
@@ -106,18 +199,22 @@ class NotesApp(App[None]):
 
     def file_updated(self, rel: str, doc: Document | None) -> None:
         """Show a file's new content everywhere: notebook, search index, tree, viewer."""
+        self.files_updated([(rel, doc)])
+
+    def files_updated(self, changes: list[tuple[str, Document | None]], *, index: bool = True) -> None:
         if self.notebook is None:
             return
-        if doc is None:
-            self.notebook.documents.pop(rel, None)
-        else:
-            self.notebook.put(rel, doc)
-        if self.search_index is not None:
-            self.search_index.update_file(rel, doc)
+        for rel, doc in changes:
+            if doc is None:
+                self.notebook.documents.pop(rel, None)
+            else:
+                self.notebook.put(rel, doc)
+            if index and self.search_index is not None:
+                self.search_index.update_file(rel, doc)
         for screen in self.screen_stack:
-            hook = getattr(screen, "file_updated", None)
+            hook = getattr(screen, "files_updated", None)
             if hook is not None:
-                hook(rel, doc)
+                hook(changes)
 
     def action_undo(self) -> None:
         """Undo the app's last write to a file, when the file has not changed since."""

@@ -14,12 +14,14 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point platformdirs (XDG) and NOTESUI_CONFIG at a fresh folder; clear NOTESUI_NOTES_DIR."""
+    """Point platformdirs (XDG) and NOTESUI_CONFIG at a fresh folder; clear NOTESUI_NOTES_DIR;
+    turn the watcher off."""
     home = tmp_path_factory.mktemp("home")
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
     monkeypatch.setenv("NOTESUI_CONFIG", str(home / "config.toml"))
     monkeypatch.delenv("NOTESUI_NOTES_DIR", raising=False)
+    monkeypatch.setenv("NOTESUI_WATCH", "0")  # live sync is off unless a test turns it on
     return home
 
 

@@ -70,6 +70,7 @@ def terminal(notes_copy: Path, isolated_dirs: Path, tmp_path: Path):  # type: ig
     status = tmp_path / "exit-status"
     env = {k: os.environ[k] for k in os.environ if k.startswith(("XDG_", "NOTESUI_"))}
     env["TERM"] = "xterm-256color"
+    env["NOTESUI_WATCH"] = "1"  # live sync on, as for a user
     command = f"sh -c '{shlex.quote(sys.executable)} -m notesui {shlex.quote(str(notes_copy))}; echo $? > {status}'"
     term = Terminal(command, env, tmp_path)
     term.status_file = status  # type: ignore[attr-defined]
@@ -108,5 +109,17 @@ def test_search_and_jump(terminal: Terminal) -> None:
     terminal.keys("Enter")
     screen = terminal.wait_for("1. 评估集")  # its answer, in the reader
     assert "Search titles and answers" not in screen
+    terminal.keys("q")
+    assert wait_for_exit(terminal) == "0"
+
+
+def test_outside_edit_appears_while_running(terminal: Terminal, notes_copy: Path) -> None:
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("l", "j")
+    terminal.wait_for("归纳为6类")
+    path = notes_copy / "llm-inference-and-training-notes.md"
+    path.write_bytes(path.read_bytes().replace("归纳为6类".encode(), "归纳为七类".encode(), 1))
+    screen = terminal.wait_for("归纳为七类", timeout=5)
+    assert "Changed outside notesui" in screen or "Reloaded" in screen
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"

@@ -217,10 +217,13 @@ class EditorScreen(Screen[None]):
 
     # -- outside changes --------------------------------------------------------------
 
-    def file_updated(self, rel: str, doc: Document | None) -> None:
+    def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
         """The watcher saw the file change: the text being edited stays; say what happened."""
-        if rel != self.doc.name or self._saving:
-            return
+        for rel, doc in changes:
+            if rel == self.doc.name and not self._saving:
+                self._file_changed(rel, doc)
+
+    def _file_changed(self, rel: str, doc: Document | None) -> None:
         self.file_gone = doc is None
         if doc is None:
             self._show_warning(f"{rel} was deleted outside notesui. Your text is kept; saving recreates the file.")

@@ -240,15 +240,21 @@ class MainScreen(Screen[None]):
             chosen,
         )
 
-    def file_updated(self, rel: str, doc: Document | None) -> None:
-        """A file changed (here or outside): patch the tree, refresh the reader and counts."""
+    def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
+        """Files changed (here or outside): patch the tree, refresh the reader and counts."""
         if self.notebook is None:
             return
         outline = self.query_one(OutlineTree)
         outline.refresh_notebook()
         self._update_progress()
         node = outline.cursor_node
-        if node is not None and node.data is not None and node.data.rel in (rel, ""):
+        rels = {rel for rel, _ in changes}
+        if node is not None and node.data is not None and (node.data.rel in rels or node.data.kind == "folder"):
+            self.call_after_refresh(self._show_cursor)
+
+    def _show_cursor(self) -> None:
+        node = self.query_one(OutlineTree).cursor_node
+        if self.notebook is not None and node is not None and node.data is not None:
             self.query_one(Viewer).show(page_for(self.notebook, node.data))
 
     def _update_progress(self) -> None:
