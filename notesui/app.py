@@ -24,6 +24,11 @@ from notesui.ui.screens.main import MainScreen
 from notesui.ui.screens.search import SearchScreen
 
 
+SYNC_PARSE_BYTES = 256 * 1024
+"""Files up to this size are re-parsed on the UI thread after the app writes them (a few
+tens of milliseconds); bigger ones in a worker."""
+
+
 class NotesApp(App[None]):
     """Read, search, edit and master Markdown Q&A notes."""
 
@@ -181,21 +186,34 @@ class NotesApp(App[None]):
     # -- the one way the app changes a file -----------------------------------------
 
     def write_file(
-        self, doc: Document, new: bytes, *, what: str, merge_span: tuple[int, int] | None = None
+        self, rel: str, based_on: bytes, new: bytes, *, what: str,
+        merge_span: tuple[int, int] | None = None,
     ) -> Saved:
-        """Write ``new`` over ``doc``'s file (whose bytes the change was based on) and show it.
+        """Write ``new`` over ``rel``, whose bytes the change was ``based_on``, and show it.
 
         Raises WriteError (nothing written) and Conflict (the file changed on disk and the
         change could not be merged) for the caller to handle."""
-        saved = self.store.write(doc.name, new, based_on=doc.data, what=what, merge_span=merge_span)
+        saved = self.store.write(rel, new, based_on=based_on, what=what, merge_span=merge_span)
         if saved.changed or saved.merged:
-            self.file_updated(doc.name, Document.parse(saved.data, doc.name))
+            self._show_written(rel, saved.data)
         return saved
 
     def force_write(self, rel: str, new: bytes, *, what: str) -> None:
         """Write without the conflict check (the user chose so); raises WriteError."""
         self.store.force_write(rel, new, before=self.store.read(rel), what=what)
-        self.file_updated(rel, Document.parse(new, rel))
+        self._show_written(rel, new)
+
+    def _show_written(self, rel: str, data: bytes) -> None:
+        """Re-parse what was written: at once for a usual note, off the UI thread for a big one."""
+        if len(data) <= SYNC_PARSE_BYTES:
+            self.file_updated(rel, Document.parse(data, rel))
+        else:
+            self._parse_written(rel, data)
+
+    @work(thread=True, group="parse-written")
+    def _parse_written(self, rel: str, data: bytes) -> None:
+        doc = Document.parse(data, rel)
+        self.call_from_thread(self.file_updated, rel, doc)
 
     def file_updated(self, rel: str, doc: Document | None) -> None:
         """Show a file's new content everywhere: notebook, search index, tree, viewer."""

@@ -66,13 +66,20 @@ def edit_text(doc: Document, heading: Heading) -> EditText:
 
 def replace_section(doc: Document, heading: Heading, text: str, newline: str) -> bytes:
     """The file with the heading's section replaced by ``text`` (LF breaks, from the editor)."""
-    original = doc.span_bytes(heading.section)
-    if text and not text.endswith("\n") and heading.section.end < len(doc.data):
+    return replace_range(doc.data, heading.section.start, heading.section.end, text, newline)
+
+
+def replace_range(data: bytes, start: int, end: int, text: str, newline: str) -> bytes:
+    """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, from the editor),
+    written with ``newline``; text equal to the original (but for line endings) keeps the
+    original bytes."""
+    original = data[start:end]
+    if text and not text.endswith("\n") and end < len(data):
         text += "\n"  # the next heading must stay on a line of its own
     new = text.replace("\n", newline).encode("utf-8")
     if _LINE_BREAKS.sub("\n", original.decode("utf-8")) == text:
         new = original  # unchanged text: the original bytes, whatever their line endings
-    return splice(doc.data, heading.section, new)
+    return data[:start] + new + data[end:]
 
 
 def insert_question(doc: Document, after: Heading | None, title: str) -> tuple[bytes, int]:

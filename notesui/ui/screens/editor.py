@@ -1,8 +1,8 @@
 """``e``: edit a section (its heading line included) in place.
 
-The editor keeps the Document its text came from: saving splices the new text over that
-section's bytes, and the store checks by content that the file has not changed meanwhile
-(merging when the section itself is untouched, asking otherwise).
+The editor keeps the bytes its text came from and the range of its section: saving splices
+the new text over that range, and the store checks by content that the file has not changed
+meanwhile (merging when the section itself is untouched, asking otherwise).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from notesui.core.document import Document, Heading
-from notesui.core.edits import EditText, edit_text, replace_section
+from notesui.core.edits import EditText, edit_text, replace_range
 from notesui.core.store import Conflict, WriteError
 from notesui.ui.screens.dialogs import ChoiceScreen
 
@@ -42,9 +42,14 @@ class EditorScreen(Screen[None]):
 
     def __init__(self, doc: Document, heading: Heading) -> None:
         super().__init__()
-        self.doc = doc
-        self.heading = heading
+        self.rel = doc.name
+        self.readonly = doc.error if doc.readonly else None
+        self.title = heading.title
+        self.crumbs = " › ".join((doc.name, *(h.title for h in doc.path_of(heading))))
         self.edit: EditText = edit_text(doc, heading)
+        # what the next save is based on: the file's bytes and the range this editor owns
+        self.data = doc.data
+        self.start, self.end = heading.section.start, heading.section.end
         self.saved_text = self.edit.text
         self.file_gone = False
         self._saving = False
@@ -54,8 +59,7 @@ class EditorScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        crumbs = " › ".join((self.doc.name, *(h.title for h in self.doc.path_of(self.heading))))
-        yield Static(Text("Editing " + crumbs), id="editor-crumbs")
+        yield Static(Text("Editing " + self.crumbs), id="editor-crumbs")
         yield Static("", id="editor-state", markup=False)
         yield Static("", id="editor-warning", markup=False)
         area = TextArea.code_editor(self.edit.text, id="editor", soft_wrap=True, show_line_numbers=True)
@@ -97,28 +101,27 @@ class EditorScreen(Screen[None]):
     # -- saving -----------------------------------------------------------------------
 
     def _new_bytes(self) -> bytes:
-        return replace_section(self.doc, self.heading, self.text, self.edit.newline)
+        return replace_range(self.data, self.start, self.end, self.text, self.edit.newline)
 
     def action_save(self) -> bool:
         """Save; returns whether the text is now safely in the file."""
         if not self.dirty and not self.file_gone:
             self.notify("No changes to save.")
             return True
-        if self.doc.readonly:
-            self.notify(f"{self.doc.name} is read-only: {self.doc.error}", severity="error")
+        if self.readonly:
+            self.notify(f"{self.rel} is read-only: {self.readonly}", severity="error")
             return False
         new = self._new_bytes()
         self._saving = True
         try:
             if self.file_gone:
-                self.app_.force_write(self.doc.name, new, what="edit")
-                saved_data = new
+                self.app_.force_write(self.rel, new, what="edit")
+                saved = new
                 self.file_gone = False
             else:
-                span = (self.heading.section.start, self.heading.section.end)
-                saved = self.app_.write_file(self.doc, new, what="edit", merge_span=span)
-                saved_data = saved.data
-                if saved.merged:
+                result = self.app_.write_file(self.rel, self.data, new, what="edit", merge_span=(self.start, self.end))
+                saved = result.data
+                if result.merged:
                     self.notify("The file had changed on disk: your edit was merged in, both kept.")
         except WriteError as error:
             self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error", timeout=10)
@@ -128,35 +131,31 @@ class EditorScreen(Screen[None]):
             return False
         finally:
             self._saving = False
-        self._rebase(Document.parse(saved_data, self.doc.name), new_text=self.text)
-        self.notify(f"Saved {self.doc.name}.")
+        self._rebase(new, saved)
+        self.notify(f"Saved {self.rel}.")
         return True
 
-    def _rebase(self, doc: Document, *, new_text: str) -> None:
-        """After a save: the file's new content is what the next save is based on."""
-        start_line = self.heading.heading.start_line
-        heading = next((h for h in doc.headings if h.heading.start_line == start_line), None)
-        if heading is None:  # the edit removed the heading itself: edit what is there now
-            heading = doc.heading_at_line(start_line) or (doc.headings[0] if doc.headings else None)
-        if heading is None:
-            self.dismiss()
-            return
-        self.doc, self.heading = doc, heading
-        self.edit = edit_text(doc, heading)
-        self.saved_text = new_text if new_text == self.edit.text else self.edit.text
-        if self.saved_text != new_text:  # the section's end moved (e.g. a heading was added)
-            self.query_one("#editor", TextArea).load_text(self.edit.text)
-            self.saved_text = self.edit.text
+    def _rebase(self, written: bytes, on_disk: bytes) -> None:
+        """After a save, the next one is based on the file as it is now. The range this
+        editor owns is found without re-parsing: it starts where it did, and ends where the
+        text written ends (shifted, after a merge, by what changed before it)."""
+        length = len(written) - (len(self.data) - self.end) - self.start
+        start = self.start
+        if on_disk != written:  # merged into content changed outside: find our text again
+            found = on_disk.find(written[start : start + length])
+            start = found if found >= 0 else start
+        self.data, self.start, self.end = on_disk, start, start + length
+        self.saved_text = self.text
         self._update_state()
 
     def _ask_conflict(self, new: bytes, conflict: Conflict) -> None:
         if conflict.disk is None:  # deleted meanwhile: saving recreates it
             self.file_gone = True
             if self.action_save():
-                self.notify(f"{self.doc.name} had been deleted: saving recreated it.", timeout=8)
+                self.notify(f"{self.rel} had been deleted: saving recreated it.", timeout=8)
             return
         message = (
-            f"{self.doc.name} changed on disk since you started editing, and this section was "
+            f"{self.rel} changed on disk since you started editing, and this section was "
             "changed there too.\n\nOverwrite: your version is saved and the disk version is kept "
             "as a conflict copy.\nKeep disk: the file stays as it is and your version goes to a "
             "conflict copy next to it."
@@ -165,16 +164,16 @@ class EditorScreen(Screen[None]):
         def chosen(choice: str) -> None:
             try:
                 if choice == "overwrite":
-                    copy = self.app_.store.write_conflict_copy(self.doc.name, conflict.disk or b"")
+                    copy = self.app_.store.write_conflict_copy(self.rel, conflict.disk or b"")
                     self._saving = True
                     try:
-                        self.app_.force_write(self.doc.name, new, what="edit")
+                        self.app_.force_write(self.rel, new, what="edit")
                     finally:
                         self._saving = False
                     self.notify(f"Saved. The disk version is in {copy.name}.", timeout=10)
-                    self._rebase(Document.parse(new, self.doc.name), new_text=self.text)
+                    self._rebase(new, new)
                 elif choice == "copy":
-                    copy = self.app_.store.write_conflict_copy(self.doc.name, new)
+                    copy = self.app_.store.write_conflict_copy(self.rel, new)
                     self.notify(f"Your version is in {copy.name}; the file is unchanged.", timeout=10)
                     self.saved_text = self.text
                     self.dismiss()
@@ -208,7 +207,7 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(
             ChoiceScreen(
                 "Unsaved changes",
-                f"Your changes to {self.heading.title!r} are not saved.",
+                f"Your changes to “{self.title}” are not saved.",
                 [("Save", "save"), ("Discard", "discard"), ("Keep editing", "back")],
                 cancel="back",
             ),
@@ -220,14 +219,14 @@ class EditorScreen(Screen[None]):
     def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
         """The watcher saw the file change: the text being edited stays; say what happened."""
         for rel, doc in changes:
-            if rel == self.doc.name and not self._saving:
+            if rel == self.rel and not self._saving:
                 self._file_changed(rel, doc)
 
     def _file_changed(self, rel: str, doc: Document | None) -> None:
         self.file_gone = doc is None
         if doc is None:
             self._show_warning(f"{rel} was deleted outside notesui. Your text is kept; saving recreates the file.")
-        elif doc.data != self.doc.data:
+        elif doc.data != self.data:
             self._show_warning(
                 f"{rel} changed outside notesui. Saving merges your edit when this section "
                 "was not changed there, and asks otherwise."

@@ -150,7 +150,7 @@ class MainScreen(Screen[None]):
 
     def _write(self, doc: Document, new: bytes, what: str, span: tuple[int, int] | None = None) -> bool:
         try:
-            self.app_.write_file(doc, new, what=what, merge_span=span)
+            self.app_.write_file(doc.name, doc.data, new, what=what, merge_span=span)
         except WriteError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return False
