@@ -177,3 +177,22 @@ async def test_a_burst_of_500_files_reloads_each_once(tmp_path: Path, monkeypatc
             raise AssertionError("not every file was reloaded")
         assert len(loads) == len(set(loads)) == 500  # each file re-read exactly once
         assert lag < 1.0  # the UI kept answering while 500 files were reloaded
+
+
+async def test_polling_fallback_is_announced_once(sample_notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from watchdog.observers import Observer
+
+    def no_inotify(self) -> None:  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(Observer, "start", no_inotify)
+    app = NotesApp(sample_notes, watch=True)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert app.watcher is not None and app.watcher.polling
+        notices = [n.message for n in app._notifications if "polling" in n.message]
+        assert notices == ["Watching for outside changes by polling (inotify watch limit reached)."]
+        (sample_notes / "basics.md").write_text("# Polled\n\n## Seen by polling\n\nyes\n")
+        await wait_until(pilot, lambda: any(label.startswith("basics.md") and "0/1" in label for label in labels(app)), timeout=8)

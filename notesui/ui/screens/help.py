@@ -22,6 +22,7 @@ KEYS = """\
 | `/` | search every note |
 | `e` | edit the selected section |
 | `a` | add a question after the selected one |
+| `d` | delete the selected section (asks first) |
 | `m` | mark the question mastered (or not) |
 | `H` | hide mastered questions |
 | `r` | review the questions left under the selection |
