@@ -51,6 +51,15 @@ class Terminal:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
 
+    def wait_gone(self, text: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never went away; the screen was:\n{self.screen()}")
+
     def type(self, text: str) -> None:
         """Type ``text`` literally, one character at a time, as a person would."""
         for char in text:
@@ -95,6 +104,7 @@ def test_read_a_question_and_quit(terminal: Terminal) -> None:
     terminal.keys("?")
     terminal.wait_for("notesui keys")
     terminal.keys("Escape")
+    terminal.wait_gone("notesui keys")  # a key right after Escape would read as alt+key
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Markdown, Static, TextArea
 
@@ -85,6 +86,12 @@ class Viewer(Vertical):
     async def _apply(self, page: Page, prepared: Prepared, serial: int) -> None:
         if serial != self._serial:
             return  # a newer page was asked for meanwhile
+        try:
+            await self._apply_page(page, prepared, serial)
+        except NoMatches:
+            pass  # the viewer is being taken down (the app is closing): nothing to show it on
+
+    async def _apply_page(self, page: Page, prepared: Prepared, serial: int) -> None:
         notice = page.notice or prepared.notice
         notice_widget = self.query_one("#notice", Static)
         notice_widget.update(Text(notice or ""))
