@@ -199,9 +199,8 @@ def cmd_show(options: argparse.Namespace) -> int:
 
 
 def cmd_mark(options: argparse.Namespace) -> int:
-    from datetime import date
-
     from notesui.core.edits import mark
+    from notesui.core.mastery import today
     from notesui.core.store import Conflict, Store, WriteError
 
     notebook = _notebook(options.dir)
@@ -220,7 +219,7 @@ def cmd_mark(options: argparse.Namespace) -> int:
     changing = [h for h in targets if h is not None and h.mastered != mastered]
     verb = "mastered" if mastered else "not mastered"
     if changing:
-        new = mark(doc, changing, mastered, date.today().isoformat())
+        new = mark(doc, changing, mastered, today())
         try:
             Store(notebook.root).write(rel, new, based_on=doc.data, what="mark")
         except (WriteError, Conflict) as error:

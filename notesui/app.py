@@ -13,15 +13,19 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from notesui.config import Config
-from notesui.core.document import Document
+from notesui.core.document import Document, Heading
+from notesui.core.edits import mark, marker_line
+from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
 from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.watch import RESCAN, Coalescer, Watcher
+from notesui.state import Place, load_state, save_state
 from notesui.core.search import Hit, SearchIndex
 from notesui.ui.commands import JumpProvider
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.screens.main import MainScreen
 from notesui.ui.screens.search import SearchScreen
+from notesui.ui.widgets.outline import OutlineTree
 
 
 SYNC_PARSE_BYTES = 256 * 1024
@@ -58,13 +62,18 @@ class NotesApp(App[None]):
         self.watch = watch
         self.watcher: Watcher | None = None
         self.coalescer = Coalescer()
+        self.state = load_state()
+        self.hide_mastered = (
+            self.state.hide_mastered if self.state.hide_mastered is not None else self.config.hide_mastered
+        )
+        self.review_order = self.state.review_order or self.config.review_order
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
         self.store = Store(self.root)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
-        for notice in self.config.notices:
+        for notice in [*self.config.notices, *([self.state.notice] if self.state.notice else [])]:
             self.notify(notice, severity="warning", timeout=8)
         self.load_notebook()
 
@@ -99,6 +108,29 @@ class NotesApp(App[None]):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self.save_state()
+
+    # -- state --------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        save_state(self.state)
+
+    def remember_place(self, place: Place) -> None:
+        """Where the user is in the tree (kept in memory; written on exit)."""
+        self.state.places[str(self.root.resolve())] = place
+
+    def set_hide_mastered(self, hide: bool) -> None:
+        self.hide_mastered = hide
+        self.state.hide_mastered = hide
+        main = self.main_screen()
+        if main is not None:
+            main.apply_hide_mastered(hide)
+        save_state(self.state)
+
+    def set_review_order(self, order: str) -> None:
+        self.review_order = order
+        self.state.review_order = order
+        save_state(self.state)
 
     def on_notes_app_file_event(self, event: FileEvent) -> None:
         self.coalescer.add(event.rel, event.kind, time.monotonic())
@@ -162,7 +194,9 @@ class NotesApp(App[None]):
             self.start_watching()
         main = self.main_screen()
         if main is not None:
+            main.query_one(OutlineTree).hide_mastered = self.hide_mastered
             main.show_notebook(notebook)
+            main.query_one(OutlineTree).restore(self.state.place(self.root))
         broken = [doc.name for doc in notebook.documents.values() if doc.error]
         if broken:
             self.notify(
@@ -197,6 +231,33 @@ class NotesApp(App[None]):
         if saved.changed or saved.merged:
             self._show_written(rel, saved.data)
         return saved
+
+    def try_write(self, doc: Document, new: bytes, what: str, span: tuple[int, int] | None = None) -> bool:
+        """``write_file`` for one-key changes: failures become messages; nothing is lost."""
+        try:
+            self.write_file(doc.name, doc.data, new, what=what, merge_span=span)
+        except WriteError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return False
+        except Conflict:
+            self.notify(
+                f"{doc.name} changed on disk just now: reloaded it; nothing was written. Try again.",
+                severity="warning", timeout=8,
+            )
+            data = self.store.read(doc.name)
+            self.file_updated(doc.name, Document.parse(data, doc.name) if data is not None else None)
+            return False
+        return True
+
+    def set_mastered(self, doc: Document, headings: list[Heading], mastered: bool) -> bool:
+        """Mark (or unmark) ``headings`` of one file, in one write."""
+        changing = [h for h in headings if h.mastered != mastered]
+        if not changing:
+            return True
+        lines = [marker_line(doc, h) for h in changing]
+        span = (min(line.start for line in lines), max(line.end for line in lines))
+        new = mark(doc, changing, mastered, today())
+        return self.try_write(doc, new, "mastered mark" if mastered else "mastered unmark", span)
 
     def force_write(self, rel: str, new: bytes, *, what: str) -> None:
         """Write without the conflict check (the user chose so); raises WriteError."""

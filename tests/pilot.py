@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Markdown, Static
+from textual.worker import WorkerCancelled
 
 from notesui.app import NotesApp
 
@@ -12,7 +13,10 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker has finished and the screen has caught up."""
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a page superseded by a newer one: the viewer cancels its worker
         await pilot.pause()
 
 

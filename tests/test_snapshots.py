@@ -35,3 +35,14 @@ def test_main_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no
 def test_search_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
     app = NotesApp(notes_copy)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_search)
+
+
+async def _review(pilot: Pilot[None]) -> None:
+    await _settle(pilot)
+    await pilot.press("j", "r", "space")
+    await _settle(pilot)
+
+
+def test_review_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    app = NotesApp(notes_copy)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_review)

@@ -133,3 +133,24 @@ def test_outside_edit_appears_while_running(terminal: Terminal, notes_copy: Path
     assert "Changed outside notesui" in screen or "Reloaded" in screen
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"
+
+
+def test_a_short_review(terminal: Terminal, notes_copy: Path) -> None:
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("r")  # review the first file
+    screen = terminal.wait_for("Review · 1/")
+    assert "大模型推理优化" in screen and "归纳为6类" not in screen  # the answer is hidden
+    terminal.keys("Space")
+    terminal.wait_for("归纳为6类")
+    terminal.keys("m")  # mastered: on to the next question
+    terminal.wait_for("Review · 2/")
+    terminal.keys("Escape")
+    screen = terminal.wait_for("Review finished")
+    assert "Newly mastered: 1" in screen
+    terminal.keys("Enter")
+    terminal.wait_gone("Review finished")
+    screen = terminal.wait_for("1/1727 mastered")
+    text = (notes_copy / "llm-inference-and-training-notes.md").read_text()
+    assert "大模型推理优化 <!-- mastered" in text
+    terminal.keys("q")
+    assert wait_for_exit(terminal) == "0"

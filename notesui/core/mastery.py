@@ -43,6 +43,13 @@ _ATX_RE = re.compile(r"^(?P<open>[ ]{0,3}#{1,6})(?P<content>.*?)(?P<close>(?:[ \
 _SETEXT_TEXT_RE = re.compile(r"^(?P<open>[ ]{0,3})(?P<content>.*?)(?P<close>[ \t]*)$")
 
 
+def today() -> str:
+    """The date a mark gets: today, ``YYYY-MM-DD``."""
+    from datetime import date
+
+    return date.today().isoformat()
+
+
 def marker(date: str) -> str:
     return f"<!-- mastered {date} -->"
 

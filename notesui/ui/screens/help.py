@@ -23,9 +23,10 @@ KEYS = """\
 | `e` | edit the selected section |
 | `a` | add a question after the selected one |
 | `d` | delete the selected section (asks first) |
-| `m` | mark the question mastered (or not) |
+| `m` | mark the question mastered (or not); on a section, file or folder: all under it |
 | `H` | hide mastered questions |
-| `r` | review the questions left under the selection |
+| `r` | review the questions left under the selection: `space` answer, `m` mastered, `n`/`p`, `e`, `o` order, `escape` ends |
+| `s` | statistics per file |
 | `u` | undo notesui's last write to a file |
 | `t` | switch theme |
 | `?` | this help |

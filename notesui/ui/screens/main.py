@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -10,25 +9,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Notebook, count
-from notesui.core.edits import delete_section, insert_question, mark, marker_line
+from notesui.core.edits import delete_section, insert_question
 from notesui.core.search import Hit
-from notesui.core.store import Conflict, WriteError
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
+from notesui.ui.screens.review import ReviewScreen, Summary, review_cards
 from notesui.ui.screens.search import SearchScreen
+from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
 from notesui.ui.widgets.viewer import Page, Viewer
 
 if TYPE_CHECKING:
     from notesui.app import NotesApp
-
-
-def today() -> str:
-    return date.today().isoformat()
 
 
 NO_ANSWER = "*No answer yet — press **e** to write one.*"
@@ -94,6 +90,9 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("e", "edit", "Edit"),
         Binding("m", "toggle_mastered", "Mastered"),
+        Binding("H", "toggle_hide", "Hide mastered", show=False),
+        Binding("r", "review", "Review"),
+        Binding("s", "stats", "Stats", show=False),
         Binding("a", "add", "Add", show=False),
         Binding("d,delete", "delete", "Delete", show=False),
     ]
@@ -105,6 +104,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✎")
+        with Horizontal(id="progress"):
+            yield Static("", id="progress-label", markup=False)
+            yield ProgressBar(id="progress-bar", show_eta=False)
         with Horizontal(id="panes"):
             yield OutlineTree(id="outline")
             yield Viewer(id="viewer")
@@ -121,6 +123,13 @@ class MainScreen(Screen[None]):
     def _show_entry(self, event: OutlineTree.EntryHighlighted) -> None:
         if self.notebook is not None:
             self.query_one(Viewer).show(page_for(self.notebook, event.entry))
+            self._remember_place()
+
+    @on(OutlineTree.NodeExpanded)
+    @on(OutlineTree.NodeCollapsed)
+    def _remember_place(self) -> None:
+        if self.notebook is not None:
+            self.app_.remember_place(self.query_one(OutlineTree).state())
 
     @on(OutlineTree.EntryOpened)
     def _open_entry(self, event: OutlineTree.EntryOpened) -> None:
@@ -148,22 +157,6 @@ class MainScreen(Screen[None]):
             return False
         return True
 
-    def _write(self, doc: Document, new: bytes, what: str, span: tuple[int, int] | None = None) -> bool:
-        try:
-            self.app_.write_file(doc.name, doc.data, new, what=what, merge_span=span)
-        except WriteError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
-            return False
-        except Conflict:
-            self.notify(
-                f"{doc.name} changed on disk just now: reloaded it; nothing was written. Try again.",
-                severity="warning", timeout=8,
-            )
-            data = self.app_.store.read(doc.name)
-            self.app_.file_updated(doc.name, Document.parse(data, doc.name) if data is not None else None)
-            return False
-        return True
-
     @property
     def app_(self) -> NotesApp:
         return self.app  # type: ignore[return-value]
@@ -178,18 +171,103 @@ class MainScreen(Screen[None]):
         if self._writable(doc):
             self.app.push_screen(EditorScreen(doc, heading))
 
+    def scope(self, entry: Entry | None) -> list[tuple[Document, Heading | None]]:
+        """The files (and heading, for a heading) an entry stands for."""
+        if entry is None or self.notebook is None:
+            return []
+        documents = self.notebook.documents
+        if entry.kind == "folder":
+            prefix = entry.rel + "/" if entry.rel else ""
+            return [(doc, None) for rel, doc in documents.items() if rel.startswith(prefix)]
+        doc = documents.get(entry.rel)
+        if doc is None:
+            return []
+        if entry.kind == "heading" and entry.index is not None and entry.index < len(doc.headings):
+            return [(doc, doc.headings[entry.index])]
+        return [(doc, None)]
+
     def action_toggle_mastered(self) -> None:
         entry, doc, heading = self.selected()
-        if heading is None or doc is None or not heading.is_question:
-            self.notify("Select a question to mark it mastered.", severity="warning")
+        if heading is None or not heading.is_question:
+            self._mark_all(entry)
             return
-        if not self._writable(doc):
+        if doc is None or not self._writable(doc):
             return
         mastered = not heading.mastered
-        new = mark(doc, [heading], mastered, today())
-        line = marker_line(doc, heading)
-        if self._write(doc, new, "mastered mark" if mastered else "mastered unmark", (line.start, line.end)):
+        if self.app_.set_mastered(doc, [heading], mastered):
             self.notify(("✓ Mastered: " if mastered else "Not mastered: ") + heading.title, timeout=3)
+
+    def _mark_all(self, entry: Entry | None) -> None:
+        """``m`` on a section, file or folder: mark (or unmark) every question under it."""
+        scope = [(doc, under) for doc, under in self.scope(entry) if not doc.readonly]
+        questions = [(doc, h) for doc, under in scope for h in doc.questions(under)]
+        if entry is None or not questions:
+            self.notify("No questions to mark here.", severity="warning")
+            return
+        left = sum(1 for _, h in questions if not h.mastered)
+        mastered = left > 0
+        name = self._entry_title(entry)
+        if mastered:
+            message = f"Mark all {len(questions)} questions under “{name}” as mastered? ({len(questions) - left} already are.)"
+        else:
+            message = f"All {len(questions)} questions under “{name}” are mastered. Clear their marks?"
+        files = len({doc.name for doc, _ in questions})
+
+        def chosen(choice: str) -> None:
+            if choice != "yes" or self.notebook is None:
+                return
+            done = 0
+            for doc, under in scope:
+                current = self.notebook.documents.get(doc.name, doc)
+                fresh = current.headings[under.index] if under is not None and under.index < len(current.headings) else None
+                if self.app_.set_mastered(current, list(current.questions(fresh)), mastered):
+                    done += 1
+            self.notify(f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}.")
+
+        label = "Mark all" if mastered else "Clear marks"
+        self.app.push_screen(
+            ChoiceScreen(
+                "Mark every question?" if mastered else "Clear every mark?",
+                message + (f"\n{files} files, one write each." if files > 1 else ""),
+                [(label, "yes"), ("Cancel", "no")],
+                cancel="no",
+            ),
+            chosen,
+        )
+
+    def _entry_title(self, entry: Entry) -> str:
+        scope = self.scope(entry)
+        if entry.kind == "heading" and scope and scope[0][1] is not None:
+            return scope[0][1].title
+        return entry.rel or (self.notebook.root.name if self.notebook else "")
+
+    def action_toggle_hide(self) -> None:
+        hide = not self.app_.hide_mastered
+        self.app_.set_hide_mastered(hide)
+        self.notify("Mastered questions hidden." if hide else "Mastered questions shown.", timeout=3)
+
+    def apply_hide_mastered(self, hide: bool) -> None:
+        outline = self.query_one(OutlineTree)
+        outline.hide_mastered = hide
+        outline.refresh_notebook()
+        self._update_progress()
+
+    def action_review(self) -> None:
+        entry, _, _ = self.selected()
+        cards = review_cards(self.scope(entry))
+        shuffled = self.app_.review_order == "shuffled"
+        self.app.push_screen(ReviewScreen(cards, shuffled=shuffled), self._review_done)
+
+    def _review_done(self, summary: Summary | None) -> None:
+        if summary is not None and summary.seen:
+            self.notify(
+                f"Review: {summary.seen} seen, {summary.newly_mastered} newly mastered, {summary.left} left.",
+                timeout=6,
+            )
+
+    def action_stats(self) -> None:
+        if self.notebook is not None:
+            self.app.push_screen(StatsScreen(self.notebook))
 
     def action_add(self) -> None:
         entry, doc, heading = self.selected()
@@ -204,7 +282,7 @@ class MainScreen(Screen[None]):
             after = current.headings[heading.index] if heading is not None and heading.index < len(current.headings) else None
             new, line = insert_question(current, after, title)
             position = after.section.end if after is not None else len(current.data)
-            if not self._write(current, new, "new question", (position, position)):
+            if not self.app_.try_write(current, new, "new question", (position, position)):
                 return
             added = self.notebook.documents[doc.name].heading_at_line(line)
             if added is not None:
@@ -227,7 +305,7 @@ class MainScreen(Screen[None]):
         def chosen(choice: str) -> None:
             if choice == "delete":
                 section = heading.section
-                if self._write(doc, delete_section(doc, heading), "deletion", (section.start, section.end)):
+                if self.app_.try_write(doc, delete_section(doc, heading), "deletion", (section.start, section.end)):
                     self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
 
         self.app.push_screen(
@@ -258,15 +336,21 @@ class MainScreen(Screen[None]):
             self.query_one(Viewer).show(page_for(self.notebook, node.data))
 
     def _update_progress(self) -> None:
-        if self.notebook is not None:
-            counts = self.notebook.counts()
-            self.sub_title = f"{self.notebook.root.name} · {counts.mastered}/{counts.questions} mastered"
+        if self.notebook is None:
+            return
+        counts = self.notebook.counts()
+        self.sub_title = f"{self.notebook.root.name} · {counts.mastered}/{counts.questions} mastered"
+        hidden = " · mastered hidden (H)" if self.query_one(OutlineTree).hide_mastered else ""
+        self.query_one("#progress-label", Static).update(
+            f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered{hidden}"
+        )
+        self.query_one("#progress-bar", ProgressBar).update(total=max(counts.questions, 1), progress=counts.mastered)
 
     def action_focus_outline(self) -> None:
         self.query_one(OutlineTree).focus()
 
     def action_search(self) -> None:
-        search = SearchScreen(self.last_query)
+        search = SearchScreen(self.last_query, hide_mastered=self.app_.hide_mastered)
 
         def closed(hit: Hit | None) -> None:
             self.last_query = search.typed

@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Counts, Folder, Notebook, count
 from notesui.core.text import one_line
+from notesui.state import Key, Place
 
 Kind = Literal["folder", "file", "heading"]
 
@@ -26,18 +27,6 @@ class Entry:
     kind: Kind
     rel: str
     index: int | None = None
-
-
-Key = tuple[str, str, tuple[str, ...]]
-"""A node's identity that survives a re-parse: kind, file or folder, and the heading's title path."""
-
-
-@dataclass(frozen=True, slots=True)
-class TreeState:
-    """Which nodes are open and where the cursor is, by key (to restore after a change)."""
-
-    expanded: tuple[Key, ...] = ()
-    cursor: Key | None = None
 
 
 def _progress(counts: Counts) -> Text:
@@ -74,6 +63,7 @@ class OutlineTree(Tree[Entry]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("notes", id=id)
         self.notebook: Notebook | None = None
+        self.hide_mastered = False
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
@@ -128,9 +118,18 @@ class OutlineTree(Tree[Entry]):
             doc = self.notebook.documents[rel]
             node.add(self._file_label(doc), Entry("file", rel), allow_expand=bool(doc.headings))
 
+    def _hidden(self, doc: Document, heading: Heading) -> bool:
+        """With hide mastered on: a heading whose every question is mastered."""
+        if not self.hide_mastered:
+            return False
+        counts = count(doc, heading)
+        return counts.questions > 0 and counts.mastered == counts.questions
+
     def _add_heading_children(self, node: TreeNode[Entry], doc: Document, ids: list[int]) -> None:
         for index in ids:
             heading = doc.headings[index]
+            if self._hidden(doc, heading):
+                continue
             node.add(
                 self._heading_label(doc, heading),
                 Entry("heading", doc.name, index),
@@ -237,27 +236,23 @@ class OutlineTree(Tree[Entry]):
         doc = self.notebook.documents.get(entry.rel)
         if doc is None or entry.index is None or entry.index >= len(doc.headings):
             return (entry.kind, entry.rel, ())
-        return ("heading", entry.rel, tuple(h.title for h in doc.path_of(doc.headings[entry.index])))
+        return ("heading", entry.rel, Notebook.title_path(doc, doc.headings[entry.index]))
 
     def entry_for(self, key: Key, *, closest: bool = False) -> Entry | None:
         """The entry with ``key`` now; with ``closest``, else the heading with the nearest title."""
         kind, rel, titles = key
         if kind != "heading":
             return Entry(kind, rel)  # type: ignore[arg-type]
-        if self.notebook is None or rel not in self.notebook.documents:
+        if self.notebook is None:
             return None
-        doc = self.notebook.documents[rel]
-        for heading in doc.headings:
-            if heading.title == titles[-1] and tuple(h.title for h in doc.path_of(heading)) == titles:
-                return Entry("heading", rel, heading.index)
-        if not closest or not doc.headings:
-            return None
-        from rapidfuzz import fuzz, process
+        heading = self.notebook.find_heading(rel, titles, closest=closest)
+        if heading is None:
+            return Entry("file", rel) if closest and rel in self.notebook.documents else None
+        return Entry("heading", rel, heading.index)
 
-        best = process.extractOne(titles[-1], [h.title for h in doc.headings], scorer=fuzz.ratio)
-        return Entry("heading", rel, best[2]) if best else Entry("file", rel)
-
-    def state(self) -> TreeState:
+    def state(self) -> Place:
+        """Which nodes are open and where the cursor is, by keys that survive a re-parse
+        (kind, file or folder, and a heading's title path)."""
         expanded: list[Key] = []
 
         def walk(node: TreeNode[Entry]) -> None:
@@ -268,9 +263,9 @@ class OutlineTree(Tree[Entry]):
 
         walk(self.root)
         cursor = self.cursor_node.data if self.cursor_node is not None else None
-        return TreeState(tuple(expanded), self.key_of(cursor) if cursor is not None else None)
+        return Place(self.key_of(cursor) if cursor is not None else None, expanded)
 
-    def restore(self, state: TreeState) -> None:
+    def restore(self, state: Place) -> None:
         """Open the nodes of ``state`` that still exist and put the cursor back."""
         for key in state.expanded:
             entry = self.entry_for(key)

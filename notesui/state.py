@@ -1,0 +1,101 @@
+"""``state.json`` in the user state folder: where the user left off, and their toggles.
+
+Per notes root: the question under the cursor and the open branches. Shared: hide mastered,
+the theme and the review order. A state file that can't be read is ignored with a notice
+(and replaced on the next save: it holds nothing the user wrote by hand).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from notesui import locations
+
+Key = tuple[str, str, tuple[str, ...]]
+
+
+@dataclass
+class Place:
+    """Where the user was in one notes folder."""
+
+    cursor: Key | None = None
+    expanded: list[Key] = field(default_factory=list)
+
+
+@dataclass
+class State:
+    hide_mastered: bool | None = None
+    theme: str | None = None
+    review_order: str | None = None
+    places: dict[str, Place] = field(default_factory=dict)
+    notice: str | None = field(default=None, compare=False)
+
+    def place(self, root: Path) -> Place:
+        return self.places.setdefault(str(Path(root).resolve()), Place())
+
+
+def state_path() -> Path:
+    return locations.state_dir() / "state.json"
+
+
+def _key(value: Any) -> Key:
+    kind, rel, titles = value
+    if not (isinstance(kind, str) and isinstance(rel, str) and isinstance(titles, list)):
+        raise ValueError("bad key")
+    return (kind, rel, tuple(str(t) for t in titles))
+
+
+def load_state(path: Path | None = None) -> State:
+    path = path or state_path()
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        state = State(
+            hide_mastered=_optional(raw.get("hide_mastered"), bool),
+            theme=_optional(raw.get("theme"), str),
+            review_order=_optional(raw.get("review_order"), str),
+        )
+        for root, place in (raw.get("places") or {}).items():
+            cursor = place.get("cursor")
+            state.places[root] = Place(
+                cursor=_key(cursor) if cursor else None,
+                expanded=[_key(k) for k in place.get("expanded", [])],
+            )
+        return state
+    except FileNotFoundError:
+        return State()
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        return State(notice=f"state file {path} is unreadable ({error}); starting fresh")
+
+
+def _optional(value: Any, kind: type) -> Any:
+    if value is not None and not isinstance(value, kind):
+        raise ValueError(f"{value!r} is not a {kind.__name__}")
+    return value
+
+
+def save_state(state: State, path: Path | None = None) -> None:
+    """Write the state atomically; a failure is silent (state is a convenience)."""
+    path = path or state_path()
+    data = {
+        "hide_mastered": state.hide_mastered,
+        "theme": state.theme,
+        "review_order": state.review_order,
+        "places": {
+            root: {
+                "cursor": list(place.cursor[:2]) + [list(place.cursor[2])] if place.cursor else None,
+                "expanded": [[k[0], k[1], list(k[2])] for k in place.expanded],
+            }
+            for root, place in state.places.items()
+        },
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass

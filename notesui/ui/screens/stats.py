@@ -1,0 +1,76 @@
+"""``s``: how far along each file is, as bars to look at rather than numbers to read."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from notesui.core.notebook import Counts, Notebook, count
+
+BAR_WIDTH = 30
+
+
+def bar(counts: Counts, width: int = BAR_WIDTH) -> Text:
+    """Mastered (green), answered but not mastered (yellow), unanswered (dim), in proportion."""
+    total = max(counts.questions, 1)
+    mastered = round(width * counts.mastered / total)
+    answered = max(0, round(width * max(counts.answered, counts.mastered) / total) - mastered)
+    rest = max(0, width - mastered - answered)
+    return Text.assemble(("█" * mastered, "green"), ("▓" * answered, "yellow"), ("░" * rest, "bright_black"))
+
+
+def stats_table(notebook: Notebook) -> Table:
+    table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
+    table.add_column("file", ratio=3, overflow="fold")
+    table.add_column("questions", justify="right")
+    table.add_column("answered", justify="right")
+    table.add_column("mastered", justify="right")
+    table.add_column("progress", width=BAR_WIDTH + 6, no_wrap=True)
+    total = Counts()
+    for rel, doc in notebook.documents.items():
+        counts = count(doc)
+        total += counts
+        table.add_row(*_row(rel, counts))
+    table.add_section()
+    table.add_row(*_row("total", total), style="bold")
+    return table
+
+
+def _row(name: str, counts: Counts) -> tuple[Text | str, ...]:
+    share = f" {100 * counts.mastered / counts.questions:3.0f}%" if counts.questions else "   –"
+    return (name, str(counts.questions), str(counts.answered), str(counts.mastered), bar(counts) + Text(share))
+
+
+class StatsScreen(ModalScreen[None]):
+    """Per file: questions, answered and mastered, with a bar each."""
+
+    DEFAULT_CSS = """
+    StatsScreen { align: center middle; }
+    StatsScreen > VerticalScroll {
+        width: 110; max-width: 98%; height: auto; max-height: 90%;
+        background: $surface; border: round $primary; padding: 1 2;
+    }
+    StatsScreen #stats-legend { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,s,q", "dismiss", "Close")]
+
+    def __init__(self, notebook: Notebook) -> None:
+        super().__init__()
+        self.notebook = notebook
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("Statistics", style="bold"))
+            yield Static(stats_table(self.notebook), id="stats-table")
+            yield Static(
+                Text.assemble(("█", "green"), " mastered  ", ("▓", "yellow"), " answered  ",
+                              ("░", "bright_black"), " no answer yet · escape closes"),
+                id="stats-legend",
+            )

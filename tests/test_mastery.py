@@ -1,0 +1,233 @@
+"""Mastery and review in the pilot: counts, marking a section, hiding, review, stats, state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import ProgressBar, Static
+
+from notesui.app import NotesApp
+from notesui.state import load_state
+from notesui.ui.screens.dialogs import ChoiceScreen
+from notesui.ui.screens.editor import EditorScreen
+from notesui.ui.screens.review import ReviewScreen
+from notesui.ui.screens.search import SearchScreen
+from notesui.ui.screens.stats import StatsScreen
+from notesui.ui.widgets.outline import Entry, OutlineTree
+from pilot import settle
+
+
+def tree_labels(app: NotesApp) -> list[str]:
+    out: list[str] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        for child in node.children:
+            out.append(str(child.label))
+            if child.is_expanded:
+                walk(child)
+
+    walk(app.screen.query_one(OutlineTree).root)
+    return out
+
+
+async def goto(pilot, rel: str, title: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    app = pilot.app
+    tree = app.screen.query_one(OutlineTree)
+    if title is None:
+        tree.select_entry(Entry("file", rel))
+    else:
+        doc = app.notebook.documents[rel]
+        heading = next(h for h in doc.headings if h.title == title)
+        tree.select_entry(Entry("heading", rel, heading.index))
+    await settle(pilot)
+
+
+async def confirm(pilot) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(pilot.app.screen, ChoiceScreen)
+    await pilot.click("#choice-0")
+    await settle(pilot)
+
+
+async def test_m_on_a_section_marks_every_question_in_one_write(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    writes: list[str] = []
+    async with app.run_test(size=(110, 30)) as pilot:
+        real = app.store.force_write
+
+        def counting(rel, new, **kwargs):  # type: ignore[no-untyped-def]
+            writes.append(rel)
+            return real(rel, new, **kwargs)
+
+        app.store.force_write = counting  # type: ignore[method-assign]
+        await goto(pilot, "basics.md", "Basics")
+        await pilot.press("m")
+        await settle(pilot)
+        assert "Mark all 4 questions" in str(app.screen.query_one(".message", Static).render())
+        await confirm(pilot)
+        assert writes == ["basics.md"]
+        assert path.read_text().count("<!-- mastered") == 4
+        assert any(label.startswith("Basics") and label.endswith("4/4") for label in tree_labels(app))
+        assert "4/5 mastered" in str(app.screen.query_one("#progress-label", Static).render())
+        assert app.screen.query_one(ProgressBar).progress == 4
+        await pilot.press("m")  # all mastered now: the question is whether to clear them
+        await settle(pilot)
+        assert "Clear their marks?" in str(app.screen.query_one(".message", Static).render())
+        await confirm(pilot)
+        assert "<!-- mastered" not in path.read_text()
+
+
+async def test_m_on_a_folder_writes_each_file_once(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OutlineTree).select_entry(Entry("folder", "topics"))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await confirm(pilot)
+        assert "<!-- mastered" in (sample_notes / "topics" / "attention.md").read_text()
+        assert "<!-- mastered" not in (sample_notes / "basics.md").read_text()
+
+
+async def test_hide_mastered_in_tree_and_search_and_it_persists(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("m")
+        await settle(pilot)
+        assert any(label.endswith("What is LoRA?") for label in tree_labels(app))
+        await pilot.press("H")
+        await settle(pilot)
+        assert not any(label.endswith("What is LoRA?") for label in tree_labels(app))
+        assert any(label.endswith("什么是微调？") for label in tree_labels(app))
+        await pilot.press("slash", *"lora")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert all(not hit.mastered for hit in app.screen.hits)
+        assert "mastered hidden" in str(app.screen.query_one("#search-status", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+    assert load_state().hide_mastered is True
+    again = NotesApp(sample_notes)
+    async with again.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "什么是微调？")  # opens the Basics section
+        assert any(label.endswith("什么是微调？") for label in tree_labels(again))
+        assert not any(label.endswith("What is LoRA?") for label in tree_labels(again))
+        await pilot.press("H")
+        await settle(pilot)
+        assert any(label.endswith("What is LoRA?") for label in tree_labels(again))
+
+
+async def test_a_review_session(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md")
+        await pilot.press("r")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert [c.titles[-1] for c in review.cards] == ["What is LoRA?", "什么是微调？", "Unanswered question", "Escape test"]
+
+        def question() -> str:
+            return str(review.query_one("#review-question", Static).render())
+
+        assert question() == "What is LoRA?"
+        assert review.query_one("#review-answer").has_class("hidden")  # the answer waits
+        await pilot.press("space")
+        await settle(pilot)
+        assert not review.query_one("#review-answer").has_class("hidden")
+        assert "Low-rank adaptation" in review.query_one("#review-markdown").source
+        await pilot.press("m")  # mastered, and on to the next
+        await settle(pilot)
+        assert "## What is LoRA? <!-- mastered" in path.read_text()
+        assert question() == "什么是微调？" and review.query_one("#review-answer").has_class("hidden")
+        await pilot.press("n")
+        await settle(pilot)
+        assert question() == "Unanswered question"
+        await pilot.press("space")
+        await settle(pilot)
+        assert "No answer yet" in review.query_one("#review-markdown").source  # shown, not skipped
+        await pilot.press("p")
+        await settle(pilot)
+        assert question() == "什么是微调？"
+        await pilot.press("e")  # edit the current question, back in review after
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        app.screen.query_one("#editor").text = "## 什么是微调？\n\n在预训练模型上继续训练，用少量数据。\n\n"
+        await pilot.press("ctrl+s", "escape")
+        await settle(pilot)
+        assert app.screen is review
+        await pilot.press("space")
+        await settle(pilot)
+        assert "用少量数据" in review.query_one("#review-markdown").source
+        # an outside change to the current question shows the new text
+        path.write_text(path.read_text().replace("用少量数据", "外部修改"))
+        app.file_updated("basics.md", app.notebook.reload("basics.md"))  # what the watcher does
+        await settle(pilot)
+        assert "外部修改" in review.query_one("#review-markdown").source
+        await pilot.press("escape")
+        await settle(pilot)
+        message = str(app.screen.query_one(".message", Static).render())
+        assert "Questions seen: 3" in message and "Newly mastered: 1" in message and "Left to master here: 3" in message
+        await confirm(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_review_shuffle_toggle_keeps_the_current_card(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md")
+        await pilot.press("r")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        card = review.card
+        await pilot.press("o")
+        await settle(pilot)
+        assert review.shuffled and review.card == card
+        assert sorted(c.titles for c in review.cards) == sorted(c.titles for c in review.in_order)
+        assert "shuffled" in str(review.query_one("#review-progress", Static).render())
+    assert load_state().review_order == "shuffled"
+
+
+async def test_stats_screen(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("m", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        text = app.export_screenshot()
+        assert "basics.md" in text and "topics/attention.md" in text and "total" in text
+        assert "█" in text and "25%" in text  # 1 of 4 mastered in basics.md
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_place_is_restored_on_the_next_start(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "topics/attention.md", "What is MQA?")
+    state = json.loads((load_state.__globals__["state_path"]()).read_text())
+    assert any(place["cursor"][2] == ["Attention", "What is MQA?"] for place in state["places"].values())
+    again = NotesApp(sample_notes)
+    async with again.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        node = again.screen.query_one(OutlineTree).cursor_node
+        assert node is not None and str(node.label).endswith("What is MQA?")
+
+
+async def test_corrupt_state_is_ignored_with_a_notice(sample_notes: Path) -> None:
+    path = load_state.__globals__["state_path"]()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert any("state file" in n.message for n in app._notifications)
+        assert isinstance(app.screen.query_one(OutlineTree), OutlineTree)
