@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -20,6 +23,7 @@ from notesui.core.notebook import Notebook, discover
 from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.state import Place, load_state, save_state
+from notesui.ui.themes import DEFAULT_THEME, load_themes
 from notesui.core.search import Hit, SearchIndex
 from notesui.ui.commands import JumpProvider
 from notesui.ui.screens.help import HelpScreen
@@ -43,6 +47,7 @@ class NotesApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("u", "undo", "Undo", show=False),
+        Binding("t", "next_theme", "Theme", show=False),
     ]
 
     class FileEvent(Message):
@@ -67,13 +72,16 @@ class NotesApp(App[None]):
             self.state.hide_mastered if self.state.hide_mastered is not None else self.config.hide_mastered
         )
         self.review_order = self.state.review_order or self.config.review_order
+        self.notesui_themes: list[str] = []
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
         self.store = Store(self.root)
 
     def on_mount(self) -> None:
+        notices = [*self.config.notices, *([self.state.notice] if self.state.notice else [])]
+        notices += self._apply_themes()
         self.push_screen(MainScreen())
-        for notice in [*self.config.notices, *([self.state.notice] if self.state.notice else [])]:
+        for notice in notices:
             self.notify(notice, severity="warning", timeout=8)
         self.load_notebook()
 
@@ -109,6 +117,48 @@ class NotesApp(App[None]):
             self.watcher.stop()
             self.watcher = None
         self.save_state()
+
+    # -- themes -------------------------------------------------------------------
+
+    def _apply_themes(self) -> list[str]:
+        """Register the bundled and user themes and apply the chosen one; returns notices."""
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.notesui_themes = [theme.name for theme in loaded.themes]
+        notices = list(loaded.failures)
+        chosen = self.state.theme if self.state.theme_config == self.config.theme else None
+        wanted = chosen or self.config.theme or self.state.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            notices.append(f"theme {wanted!r} is not available; using {DEFAULT_THEME}")
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        return notices
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.state.theme = theme.name
+        self.state.theme_config = self.config.theme
+        save_state(self.state)
+
+    def action_next_theme(self) -> None:
+        """``t``: the next of notesui's reading themes (all themes are in the palette)."""
+        names = self.notesui_themes or sorted(self.available_themes)
+        following = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+        self.theme = following
+        self.notify(f"Theme: {following}", timeout=2)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Next reading theme", "Switch to the next notesui theme (t)", self.action_next_theme)
+        main = self.main_screen()
+        if main is not None and screen is main:
+            hide = "Show mastered questions" if self.hide_mastered else "Hide mastered questions"
+            yield SystemCommand(hide, "In the tree and in search (H)", main.action_toggle_hide)
+            yield SystemCommand("Review", "Review the questions left under the selection (r)", main.action_review)
+            yield SystemCommand("Statistics", "Questions, answered and mastered per file (s)", main.action_stats)
+            yield SystemCommand("Search", "Search every title and answer (/)", main.action_search)
+        yield SystemCommand("Help: every key", "What each key does (?)", self.action_help)
 
     # -- state --------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """``state.json`` in the user state folder: where the user left off, and their toggles.
 
 Per notes root: the question under the cursor and the open branches. Shared: hide mastered,
-the theme and the review order. A state file that can't be read is ignored with a notice
+the theme and the review order. The theme chosen in the app wins over the config's until the
+config's theme is changed. A state file that can't be read is ignored with a notice
 (and replaced on the next save: it holds nothing the user wrote by hand).
 """
 
@@ -30,6 +31,7 @@ class Place:
 class State:
     hide_mastered: bool | None = None
     theme: str | None = None
+    theme_config: str | None = None  # the config's theme when the user chose ``theme``
     review_order: str | None = None
     places: dict[str, Place] = field(default_factory=dict)
     notice: str | None = field(default=None, compare=False)
@@ -56,6 +58,7 @@ def load_state(path: Path | None = None) -> State:
         state = State(
             hide_mastered=_optional(raw.get("hide_mastered"), bool),
             theme=_optional(raw.get("theme"), str),
+            theme_config=_optional(raw.get("theme_config"), str),
             review_order=_optional(raw.get("review_order"), str),
         )
         for root, place in (raw.get("places") or {}).items():
@@ -83,6 +86,7 @@ def save_state(state: State, path: Path | None = None) -> None:
     data = {
         "hide_mastered": state.hide_mastered,
         "theme": state.theme,
+        "theme_config": state.theme_config,
         "review_order": state.review_order,
         "places": {
             root: {

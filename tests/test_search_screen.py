@@ -144,3 +144,44 @@ async def test_palette_jumps_to_question(sample_notes: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert crumbs(app) == "topics/attention.md › Attention › What is MQA?"
+
+
+async def run_palette_command(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*text)
+    for _ in range(40):
+        await pilot.pause(0.05)
+        lists = app.screen.query("CommandList")
+        if lists and lists.first(OptionList).option_count:
+            break
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_palette_commands(sample_notes: Path) -> None:
+    from notesui.ui.screens.help import HelpScreen
+    from notesui.ui.screens.review import ReviewScreen
+    from notesui.ui.screens.stats import StatsScreen
+
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        assert not app.hide_mastered
+        await run_palette_command(pilot, "hide mastered")
+        assert app.hide_mastered
+        await run_palette_command(pilot, "statistics")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await run_palette_command(pilot, "review")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#choice-0")
+        await settle(pilot)
+        before = app.theme
+        await run_palette_command(pilot, "next reading theme")
+        assert app.theme != before
+        await run_palette_command(pilot, "help: every key")
+        assert isinstance(app.screen, HelpScreen)

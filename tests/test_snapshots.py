@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from notesui.app import NotesApp
+from notesui.config import Config
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -27,8 +29,9 @@ async def _search(pilot: Pilot[None]) -> None:
     await _settle(pilot)
 
 
-def test_main_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
-    app = NotesApp(notes_copy)
+@pytest.mark.parametrize("theme", ["notesui-ink", "notesui-paper", "notesui-contrast"])
+def test_main_screen(snap_compare, notes_copy: Path, theme: str) -> None:  # type: ignore[no-untyped-def]
+    app = NotesApp(notes_copy, config=Config(theme=theme))
     assert snap_compare(app, terminal_size=(120, 36), run_before=_open_first_question)
 
 

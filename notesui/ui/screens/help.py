@@ -28,9 +28,9 @@ KEYS = """\
 | `r` | review the questions left under the selection: `space` answer, `m` mastered, `n`/`p`, `e`, `o` order, `escape` ends |
 | `s` | statistics per file |
 | `u` | undo notesui's last write to a file |
-| `t` | switch theme |
+| `t` | next reading theme (all themes are in the palette) |
 | `?` | this help |
-| `ctrl+p` | command palette |
+| `ctrl+p` | command palette: jump to a question, themes, hide mastered, review, statistics |
 | `q` | quit |
 
 The mouse works everywhere: click a node to open it, scroll the reader with the wheel.
