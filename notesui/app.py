@@ -32,6 +32,13 @@ from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import OutlineTree
 
 
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 SYNC_PARSE_BYTES = 256 * 1024
 """Files up to this size are re-parsed on the UI thread after the app writes them (a few
 tens of milliseconds); bigger ones in a worker."""
@@ -209,9 +216,11 @@ class NotesApp(App[None]):
                 if current is not None:
                     changes.append((rel, None))
                 continue
+            if current is not None and _same_bytes(path, current.data):
+                continue  # touched, a second event of one save, or the app's own write
             doc = Document.load(path, rel)
             if current is not None and doc.data == current.data and doc.error == current.error:
-                continue  # touched, or the app's own write already shown
+                continue
             if self.store.is_own_write(rel, doc.data) and current is not None:
                 continue
             changes.append((rel, doc))
