@@ -10,25 +10,25 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
-from textual.theme import Theme
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.screen import Screen
+from textual.theme import Theme
 
 from notesui.config import Config
 from notesui.core.document import Document, Heading
 from notesui.core.edits import mark, marker_line
 from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
+from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.state import Place, load_state, save_state
-from notesui.ui.themes import DEFAULT_THEME, load_themes
-from notesui.core.search import Hit, SearchIndex
 from notesui.ui.commands import JumpProvider
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.screens.main import MainScreen
 from notesui.ui.screens.search import SearchScreen
+from notesui.ui.themes import DEFAULT_THEME, load_themes
 from notesui.ui.widgets.outline import OutlineTree
 
 
@@ -125,6 +125,58 @@ class NotesApp(App[None]):
             self.watcher = None
         self.save_state()
 
+    def on_notes_app_file_event(self, event: FileEvent) -> None:
+        self.coalescer.add(event.rel, event.kind, time.monotonic())
+
+    def _flush_events(self) -> None:
+        ready = self.coalescer.due(time.monotonic())
+        if ready and self.notebook is not None:
+            self._reload([rel for rel, _ in ready], rescan=any(k == RESCAN for _, k in ready))
+
+    @work(thread=True, group="reload")
+    def _reload(self, rels: list[str], rescan: bool) -> None:
+        """Re-read changed files off the UI thread; the app's own writes are recognised."""
+        notebook = self.notebook
+        if notebook is None:
+            return
+        rels = [rel for rel in rels if rel]
+        if rescan:
+            present = set(discover(self.root))
+            known = set(notebook.documents)
+            rels += sorted((present - known) | (known - present))
+        changes: list[tuple[str, Document | None]] = []
+        for rel in dict.fromkeys(rels):
+            path = self.root / rel
+            current = notebook.documents.get(rel)
+            if not path.is_file():
+                if current is not None:
+                    changes.append((rel, None))
+                continue
+            if current is not None and _same_bytes(path, current.data):
+                continue  # touched, a second event of one save, or the app's own write
+            doc = Document.load(path, rel)
+            if current is not None and doc.data == current.data and doc.error == current.error:
+                continue
+            if self.store.is_own_write(rel, doc.data) and current is not None:
+                continue
+            changes.append((rel, doc))
+        if changes:
+            for rel, doc in changes:
+                if self.search_index is not None:
+                    self.search_index.update_file(rel, doc)
+            self.call_from_thread(self._outside_changes, changes)
+
+    def _outside_changes(self, changes: list[tuple[str, Document | None]]) -> None:
+        self.files_updated(changes, index=False)
+        gone = [rel for rel, doc in changes if doc is None]
+        changed = [rel for rel, doc in changes if doc is not None]
+        parts = []
+        if changed:
+            parts.append(("Reloaded " + ", ".join(changed[:3])) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
+        if gone:
+            parts.append(("Removed " + ", ".join(gone[:3])) + (f" and {len(gone) - 3} more" if len(gone) > 3 else ""))
+        self.notify(" · ".join(parts), title="Changed outside notesui", timeout=4)
+
     # -- themes -------------------------------------------------------------------
 
     def _apply_themes(self) -> list[str]:
@@ -189,58 +241,6 @@ class NotesApp(App[None]):
         self.state.review_order = order
         save_state(self.state)
 
-    def on_notes_app_file_event(self, event: FileEvent) -> None:
-        self.coalescer.add(event.rel, event.kind, time.monotonic())
-
-    def _flush_events(self) -> None:
-        ready = self.coalescer.due(time.monotonic())
-        if ready and self.notebook is not None:
-            self._reload([rel for rel, _ in ready], rescan=any(k == RESCAN for _, k in ready))
-
-    @work(thread=True, group="reload")
-    def _reload(self, rels: list[str], rescan: bool) -> None:
-        """Re-read changed files off the UI thread; the app's own writes are recognised."""
-        notebook = self.notebook
-        if notebook is None:
-            return
-        rels = [rel for rel in rels if rel]
-        if rescan:
-            present = set(discover(self.root))
-            known = set(notebook.documents)
-            rels += sorted((present - known) | (known - present))
-        changes: list[tuple[str, Document | None]] = []
-        for rel in dict.fromkeys(rels):
-            path = self.root / rel
-            current = notebook.documents.get(rel)
-            if not path.is_file():
-                if current is not None:
-                    changes.append((rel, None))
-                continue
-            if current is not None and _same_bytes(path, current.data):
-                continue  # touched, a second event of one save, or the app's own write
-            doc = Document.load(path, rel)
-            if current is not None and doc.data == current.data and doc.error == current.error:
-                continue
-            if self.store.is_own_write(rel, doc.data) and current is not None:
-                continue
-            changes.append((rel, doc))
-        if changes:
-            for rel, doc in changes:
-                if self.search_index is not None:
-                    self.search_index.update_file(rel, doc)
-            self.call_from_thread(self._outside_changes, changes)
-
-    def _outside_changes(self, changes: list[tuple[str, Document | None]]) -> None:
-        self.files_updated(changes, index=False)
-        gone = [rel for rel, doc in changes if doc is None]
-        changed = [rel for rel, doc in changes if doc is not None]
-        parts = []
-        if changed:
-            parts.append(("Reloaded " + ", ".join(changed[:3])) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
-        if gone:
-            parts.append(("Removed " + ", ".join(gone[:3])) + (f" and {len(gone) - 3} more" if len(gone) > 3 else ""))
-        self.notify(" · ".join(parts), title="Changed outside notesui", timeout=4)
-
     def _index_built(self, index: SearchIndex) -> None:
         self.search_index = index
         for screen in self.screen_stack:
@@ -303,8 +303,7 @@ class NotesApp(App[None]):
                 f"{doc.name} changed on disk just now: reloaded it; nothing was written. Try again.",
                 severity="warning", timeout=8,
             )
-            data = self.store.read(doc.name)
-            self.file_updated(doc.name, Document.parse(data, doc.name) if data is not None else None)
+            self._show_disk(doc.name)
             return False
         return True
 
@@ -329,6 +328,17 @@ class NotesApp(App[None]):
             self.file_updated(rel, Document.parse(data, rel))
         else:
             self._parse_written(rel, data)
+
+    def _show_disk(self, rel: str) -> None:
+        """Show a file as it is on disk now (after a conflict or an undo)."""
+        try:
+            data = self.store.read(rel)
+        except WriteError:
+            data = None
+        if data is None:
+            self.file_updated(rel, None)
+        else:
+            self._show_written(rel, data)
 
     @work(thread=True, group="parse-written")
     def _parse_written(self, rel: str, data: bytes) -> None:
@@ -371,8 +381,7 @@ class NotesApp(App[None]):
         except WriteError as error:
             self.notify(str(error), title="Can't undo", severity="error", timeout=8)
             return
-        data = self.store.read(last.rel)
-        self.file_updated(last.rel, Document.parse(data, last.rel) if data is not None else None)
+        self._show_disk(last.rel)
         self.notify(f"Undid the {last.what} in {last.rel}.", title="Undone")
 
     def action_help(self) -> None:

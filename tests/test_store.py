@@ -210,3 +210,11 @@ def test_failed_write_keeps_no_undo_record(note: Path, monkeypatch: pytest.Monke
     with pytest.raises(WriteError):
         store.write("a.md", NEW, based_on=OLD)
     assert store.last_write() is None and note.read_bytes() == OLD
+
+
+def test_undo_of_a_write_that_created_the_file_removes_it(note: Path) -> None:
+    store = Store(note.parent)
+    store.force_write("new.md", NEW, before=None)
+    assert (note.parent / "new.md").read_bytes() == NEW
+    store.undo()
+    assert not (note.parent / "new.md").exists()

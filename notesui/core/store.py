@@ -280,9 +280,14 @@ class Store:
             disk = self.read(last.rel)
             if disk is None or digest(disk) != last.after:
                 raise Conflict(last.rel, disk)
-            restored = last.before if last.before is not None else b""
-            self._own.append((last.rel, digest(restored)))
-            atomic_write(self.path(last.rel), restored)
+            if last.before is None:  # the write created the file: undoing removes it
+                try:
+                    os.unlink(self.path(last.rel))
+                except OSError as error:
+                    raise WriteError(f"can't remove {last.rel}: {_reason(error)}") from error
+            else:
+                self._own.append((last.rel, digest(last.before)))
+                atomic_write(self.path(last.rel), last.before)
             self._undo.pop()
             return last
 
