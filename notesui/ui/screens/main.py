@@ -271,8 +271,10 @@ class MainScreen(Screen[None]):
 
     def action_add(self) -> None:
         entry, doc, heading = self.selected()
-        if doc is None or not self._writable(doc):
+        if doc is None:
             self.notify("Select a question (or a file) to add one after it.", severity="warning")
+            return
+        if not self._writable(doc):
             return
 
         def named(title: str | None) -> None:
