@@ -21,6 +21,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Mapping, MutableSequence
 from typing import TYPE_CHECKING
 
 from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from notesui.core.notebook import Notebook
 
 SEP = "\x00"
-BODY_GRAM_CHARS = 200
+BODY_GRAM_CHARS = 120
 """Answers are indexed for fuzzy candidates by the bigrams of their first characters only
 (titles by characters and bigrams); exact search always covers the whole answer."""
 FUZZY_CANDIDATES = 300
@@ -133,9 +134,7 @@ class SearchIndex:
     def build(cls, notebook: Notebook) -> SearchIndex:
         index = cls()
         with index._lock:
-            for rel, doc in notebook.documents.items():
-                index._add(rel, doc)
-            index._build_main()
+            index._add_all(notebook.documents)
         return index
 
     def __len__(self) -> int:
@@ -161,10 +160,23 @@ class SearchIndex:
             elif len(self._dirty) > MAIN_REBUILD_DIRTY:
                 self._build_main()
 
-    def _add(self, rel: str, doc: Document) -> None:
+    def _add_all(self, documents: dict[str, Document]) -> None:
+        """Index many files at once: postings are gathered in lists (quicker to append to)
+        and packed into arrays (half the memory) at the end."""
+        lists: defaultdict[str, list[int]] = defaultdict(list)
+        for rel, doc in documents.items():
+            self._add(rel, doc, lists)
+        packed: defaultdict[str, array] = defaultdict(_posting)
+        for gram, items in lists.items():
+            packed[gram] = array("i", items)
+        self._postings = packed
+        self._build_main()
+
+    def _add(self, rel: str, doc: Document, postings: Mapping[str, MutableSequence[int]] | None = None) -> None:
         self._documents[rel] = doc
         entry = _FileIndex(rel)
-        postings = self._postings
+        if postings is None:
+            postings = self._postings
         headings = doc.headings
         titles = normalize_many([heading.title for heading in headings])
         bodies = normalize_many(
@@ -184,11 +196,9 @@ class SearchIndex:
 
     def _compact(self) -> None:
         documents = dict(self._documents)
-        self._items, self._files, self._postings, self._dead = [], {}, defaultdict(_posting), 0
+        self._items, self._files, self._dead = [], {}, 0
         self._documents = {}
-        for rel, doc in documents.items():
-            self._add(rel, doc)
-        self._build_main()
+        self._add_all(documents)
 
     def _build_main(self) -> None:
         titles: list[str] = []
