@@ -40,6 +40,8 @@ TITLE_CUTOFF = 60.0
 BODY_CUTOFF = 75.0
 BODY_EXACT_CAP = 2000
 """Answer matches scored per query at most (a query this common is still being typed)."""
+PACK_EVERY = 32
+"""While building, postings are packed into arrays every this many files (bounds the memory)."""
 MAIN_REBUILD_DIRTY = 64
 """Re-indexed files are searched one by one until this many, then the main title list is rebuilt."""
 
@@ -163,12 +165,14 @@ class SearchIndex:
     def _add_all(self, documents: dict[str, Document]) -> None:
         """Index many files at once: postings are gathered in lists (quicker to append to)
         and packed into arrays (half the memory) at the end."""
-        lists: defaultdict[str, list[int]] = defaultdict(list)
-        for rel, doc in documents.items():
-            self._add(rel, doc, lists)
         packed: defaultdict[str, array] = defaultdict(_posting)
-        for gram, items in lists.items():
-            packed[gram] = array("i", items)
+        lists: defaultdict[str, list[int]] = defaultdict(list)
+        for number, (rel, doc) in enumerate(documents.items(), 1):
+            self._add(rel, doc, lists)
+            if number % PACK_EVERY == 0 or number == len(documents):
+                for gram, items in lists.items():
+                    packed[gram].extend(items)
+                lists.clear()
         self._postings = packed
         self._build_main()
 
