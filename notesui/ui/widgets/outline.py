@@ -282,5 +282,7 @@ class OutlineTree(Tree[Entry]):
         if self.notebook is None:
             return
         state = self.state()
-        self.show_notebook(self.notebook)
-        self.restore(state)
+        # the rebuilt tree starts on line 0 until the cursor is put back: don't announce that
+        with self.prevent(Tree.NodeHighlighted):
+            self.show_notebook(self.notebook)
+            self.restore(state)
