@@ -51,6 +51,10 @@ class Terminal:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
 
+    def burst(self, *keys: str) -> None:
+        """Send keys in one go, as fast as a quick typist (no pause between them)."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
     def wait_gone(self, text: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -176,5 +180,14 @@ def test_edit_an_answer_and_save(terminal: Terminal, notes_copy: Path) -> None:
     first_line = before.split(b"\n")
     changed = [i for i, (a, b) in enumerate(zip(first_line, after.split(b"\n"))) if a != b]
     assert len(changed) == 1  # one line changed, every other byte kept
+    terminal.keys("q")
+    assert wait_for_exit(terminal) == "0"
+
+
+def test_keys_typed_in_a_burst_land_where_expected(terminal: Terminal) -> None:
+    terminal.wait_for("0/1727 mastered")
+    terminal.burst("j", "l", "j")  # to the second file, open it, its first heading
+    screen = terminal.wait_for("llm-interview-basics.md › 基础")
+    assert "section · 0/9 mastered" in screen
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"

@@ -159,6 +159,12 @@ class OutlineTree(Tree[Entry]):
     def _expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
         self._populate(event.node)
 
+    def _toggle_node(self, node: TreeNode[Entry]) -> None:
+        # add the children before the branch opens, not when its message arrives: a key
+        # typed meanwhile (l then j, quickly) must already see them
+        self._populate(node)
+        super()._toggle_node(node)
+
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
         event.stop()
@@ -178,6 +184,7 @@ class OutlineTree(Tree[Entry]):
         if node is None:
             return
         if node.allow_expand and not node.is_expanded:
+            self._populate(node)
             node.expand()
         elif node.children:
             self.move_cursor(node.children[0])
