@@ -244,3 +244,16 @@ async def test_read_only_file_is_never_written(tmp_path: Path) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, (EditorScreen, ChoiceScreen, PromptScreen))
     assert (root / "latin1.md").read_bytes() == data
+
+
+async def test_typing_in_the_editor_never_triggers_app_keys(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        await pilot.press(*"qut?/mHrsdaT", "question_mark")
+        await settle(pilot)
+        assert app.screen is editor and app.is_running
+        assert "qut?/mHrsdaT?" in editor.query_one(TextArea).text
