@@ -103,7 +103,7 @@ def test_read_a_question_and_quit(terminal: Terminal) -> None:
     terminal.wait_for("llm-interview-basics.md")
     terminal.wait_for("0/1727 mastered")  # the header's progress (it may paint a frame later)
     terminal.keys("l", "j")  # open the first file, go to its first heading
-    screen = terminal.wait_for("大模型推理优化")
+    terminal.wait_for("大模型推理优化")
     assert "归纳为6类" in terminal.wait_for("归纳为6类")  # its answer, in the reader
     terminal.keys("?")
     terminal.wait_for("notesui keys")

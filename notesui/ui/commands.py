@@ -20,7 +20,7 @@ class JumpProvider(Provider):
         if index is None or not query.strip():
             return
         hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT)
-        jump = getattr(self.app, "jump_to")
+        jump = self.app.jump_to  # type: ignore[attr-defined]
         for hit in hits:
             yield Hit(
                 hit.score / 100,
