@@ -199,3 +199,22 @@ async def test_polling_fallback_is_announced_once(sample_notes: Path, monkeypatc
         assert notices == ["Watching for outside changes by polling (inotify watch limit reached)."]
         (sample_notes / "basics.md").write_text("# Polled\n\n## Seen by polling\n\nyes\n")
         await wait_until(pilot, lambda: any(label.startswith("basics.md") and "0/1" in label for label in labels(app)), timeout=8)
+
+
+async def test_deleting_the_file_being_read_leaves_no_stale_page(tmp_path: Path) -> None:
+    root = tmp_path / "two"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\n## First\n\nalpha text\n")
+    (root / "b.md").write_text("# B\n\n## Second\n\nbeta text\n")
+    app = NotesApp(root, watch=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "l", "j", "l", "j")  # b.md › B › Second
+        await settle(pilot)
+        assert "beta text" in shown(app)
+        (root / "b.md").unlink()
+        await wait_until(pilot, lambda: not any(label.startswith("b.md") for label in labels(app)))
+        await settle(pilot)
+        assert "beta text" not in shown(app)  # the reader shows what the cursor is on
+        node = app.screen.query_one(OutlineTree).cursor_node
+        assert node is not None and node.data is not None and node.data.rel == "a.md"

@@ -324,13 +324,10 @@ class MainScreen(Screen[None]):
         """Files changed (here or outside): patch the tree, refresh the reader and counts."""
         if self.notebook is None:
             return
-        outline = self.query_one(OutlineTree)
-        outline.refresh_notebook()
+        self.query_one(OutlineTree).refresh_notebook()
         self._update_progress()
-        node = outline.cursor_node
-        rels = {rel for rel, _ in changes}
-        if node is not None and node.data is not None and (node.data.rel in rels or node.data.kind == "folder"):
-            self.call_after_refresh(self._show_cursor)
+        # the cursor may have moved (its file gone) or its section changed: show it afresh
+        self.call_after_refresh(self._show_cursor)
 
     def _show_cursor(self) -> None:
         node = self.query_one(OutlineTree).cursor_node
