@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -266,6 +267,19 @@ class NotesApp(App[None]):
             )
         if not notebook.documents:
             self.notify(f"No .md files under {self.root}", severity="warning")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications quote titles, file names and errors: never read them as markup
+        (``BERT [MASK]`` is a title, not a style)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

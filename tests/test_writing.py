@@ -257,3 +257,18 @@ async def test_typing_in_the_editor_never_triggers_app_keys(sample_notes: Path) 
         await settle(pilot)
         assert app.screen is editor and app.is_running
         assert "qut?/mHrsdaT?" in editor.query_one(TextArea).text
+
+
+async def test_notifications_show_titles_literally(tmp_path: Path) -> None:
+    root = tmp_path / "brackets"
+    root.mkdir()
+    (root / "x.md").write_text("# Tokens\n\n## BERT [MASK] and [b]bold[/b]?\n\nA mask token.\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await select(pilot, "x.md", "BERT [MASK] and [b]bold[/b]?")
+        await pilot.press("m")
+        await settle(pilot)
+        notes = [n for n in app._notifications if "MASK" in n.message]
+        assert notes and not notes[-1].markup
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("BERT [MASK] and [b]bold[/b]?" in text for text in toasts), toasts
