@@ -23,6 +23,7 @@ from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
+from notesui.core.text import one_line, strip_controls
 from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.state import Place, load_state, save_state
 from notesui.ui.commands import JumpProvider
@@ -278,8 +279,10 @@ class NotesApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Notifications quote titles, file names and errors: never read them as markup
-        (``BERT [MASK]`` is a title, not a style)."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        (``BERT [MASK]`` is a title, not a style), never pass control characters through."""
+        super().notify(
+            strip_controls(message), title=one_line(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

@@ -121,3 +121,19 @@ async def test_quit_key(sample_notes: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_control_characters_in_file_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    root = tmp_path / "names"
+    root.mkdir()
+    (root / "evil\x1b[2J\x1b]0;pwned\x07.md").write_text("# Q\n\nanswer\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j")
+        await settle(pilot)
+        assert "answer" in shown(app)
+        await pilot.press("d")  # a dialog quoting the file name
+        await settle(pilot)
+        screen_text = app.export_screenshot()
+        assert "pwned" in screen_text and "\x1b" not in screen_text and "\x07" not in screen_text

@@ -56,7 +56,7 @@ def test_saving_the_editor_text_unchanged_is_identity(data: bytes, pick: st.Data
         return
     heading = pick.draw(st.sampled_from(doc.headings))
     edit = edit_text(doc, heading)
-    assert replace_section(doc, heading, edit.text, edit.newline) == data
+    assert replace_section(doc, heading, edit.text, edit.newline, stand_ins=edit.stand_ins) == data
 
 
 def test_edit_restores_crlf_and_keeps_the_rest() -> None:
@@ -73,6 +73,20 @@ def test_edit_warns_about_what_the_editor_cannot_round_trip() -> None:
     warnings = " ".join(edit_text(doc, doc.headings[0]).warnings)
     assert "mixes line endings" in warnings
     assert "form feed" in warnings and "U+2028" in warnings
+
+
+def test_control_characters_are_shown_inert_and_saved_back_exactly() -> None:
+    data = "# A\n\nDanger \x1b[2J\x1b]0;pwned\x07 page\x0cbreak \u2028sep \x85nel\n# B\n".encode()
+    doc = parse(data)
+    edit = edit_text(doc, doc.headings[0])
+    assert edit.stand_ins
+    assert not any(ord(c) < 0x20 and c not in "\n\t" for c in edit.text)  # nothing can drive the terminal
+    assert "\u241b[2J" in edit.text and "\u240c" in edit.text  # ␛ and ␌
+    assert len(edit.text.splitlines()) == 3  # FF, U+2028 and NEL no longer split lines
+    edited = edit.text.replace("page", "PAGE")
+    new = replace_section(doc, doc.headings[0], edited, edit.newline, stand_ins=True)
+    assert new == data.replace(b"page", b"PAGE")  # every control character back where it was
+    assert "saved back as they were" in " ".join(edit.warnings)
 
 
 def test_insert_question_after_a_section_at_the_same_level() -> None:

@@ -272,3 +272,22 @@ async def test_notifications_show_titles_literally(tmp_path: Path) -> None:
         assert notes and not notes[-1].markup
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert any("BERT [MASK] and [b]bold[/b]?" in text for text in toasts), toasts
+
+
+async def test_the_editor_never_sends_control_characters_to_the_terminal(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await select(pilot, "basics.md", "Escape test")
+        await pilot.press("e")
+        await settle(pilot)
+        assert "\x1b" not in app.export_screenshot()
+        area = app.screen.query_one(TextArea)
+        assert "\u241b[2J" in area.text  # shown as ␛[2J
+        area.insert("edited ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = path.read_bytes()
+    assert b"\x1b[2J\x1b]0;pwned\x07" in saved  # the control characters are back, untouched
+    assert saved.replace(b"edited ", b"", 1) == original

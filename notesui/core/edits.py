@@ -14,11 +14,20 @@ from notesui.core.document import Document, Heading, Span, splice
 from notesui.core.mastery import mark_line, unmark_line
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-# What Textual's TextArea treats as a line break besides \n (it splits lines on them, so they
-# would come back as plain newlines).
-_OTHER_BREAKS = {"\f": "form feed", "\v": "vertical tab", "\u2028": "line separator U+2028",
-                 "\u0085": "next line U+0085", "\u2029": "paragraph separator U+2029",
-                 "\x1c": "file separator", "\x1d": "group separator", "\x1e": "record separator"}
+
+# Characters the editor must not show as they are: terminal control characters (a note must
+# never drive the terminal) and the separators Textual's TextArea splits lines on (FF, VT,
+# U+0085, U+2028, U+2029), which would come back as plain newlines. The editor shows each as a
+# visible stand-in (a Control Picture such as ␛, or a private-use character for the C1 range
+# and the Unicode separators) and a save puts the original character back.
+_STAND_INS = {chr(c): chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
+_STAND_INS["\x7f"] = "\u2421"
+_STAND_INS.update({chr(c): chr(0xE000 + c) for c in range(0x80, 0xA0)})
+_STAND_INS.update({"\u2028": "\ue028", "\u2029": "\ue029"})
+_TO_STAND_INS = str.maketrans(_STAND_INS)
+_FROM_STAND_INS = str.maketrans({v: k for k, v in _STAND_INS.items()})
+_NAMES = {"\f": "form feed", "\v": "vertical tab", "\x1b": "escape", "\u2028": "U+2028",
+          "\u2029": "U+2029", "\x85": "U+0085"}
 
 
 def marker_line(doc: Document, heading: Heading) -> Span:
@@ -47,38 +56,54 @@ class EditText:
     text: str
     newline: str
     warnings: tuple[str, ...] = ()
+    stand_ins: bool = False  # special characters are shown as stand-ins (put back on save)
+
+
+def _for_editor(text: str, stand_ins: bool) -> str:
+    text = _LINE_BREAKS.sub("\n", text)
+    return text.translate(_TO_STAND_INS) if stand_ins else text
 
 
 def edit_text(doc: Document, heading: Heading) -> EditText:
-    """The section's text for the editor: LF line breaks, plus warnings for what won't round-trip."""
+    """The section's text for the editor: LF line breaks, special characters as visible
+    stand-ins, and warnings for whatever a save can't give back exactly."""
     original = doc.span_text(heading.section)
     newline = doc.newline().decode("ascii")
-    endings = set(_LINE_BREAKS.findall(original))
     warnings = []
-    if len(endings) > 1:
+    if len(set(_LINE_BREAKS.findall(original))) > 1:
         name = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}[newline]
         warnings.append(f"this section mixes line endings: saving writes them all as {name}")
-    found = sorted({name for char, name in _OTHER_BREAKS.items() if char in original})
-    if found:
-        warnings.append("the editor shows " + ", ".join(found) + " as line breaks: saving writes line breaks")
-    return EditText(_LINE_BREAKS.sub("\n", original), newline, tuple(warnings))
+    special = {char for char in _STAND_INS if char in original}
+    stand_ins = bool(special) and not any(char in original for char in _STAND_INS.values())
+    if special and stand_ins:
+        named = sorted({_NAMES.get(char, "control") for char in special})
+        warnings.append(
+            "special characters (" + ", ".join(named) + ") are shown as symbols such as ␛ "
+            "and saved back as they were"
+        )
+    elif special:  # the text also holds the symbols themselves: they can't be told apart
+        warnings.append("control characters here are shown as they are and line separators "
+                        "as line breaks: saving writes line breaks")
+    return EditText(_for_editor(original, stand_ins), newline, tuple(warnings), stand_ins)
 
 
-def replace_section(doc: Document, heading: Heading, text: str, newline: str) -> bytes:
-    """The file with the heading's section replaced by ``text`` (LF breaks, from the editor)."""
-    return replace_range(doc.data, heading.section.start, heading.section.end, text, newline)
+def replace_section(doc: Document, heading: Heading, text: str, newline: str, *, stand_ins: bool = False) -> bytes:
+    """The file with the heading's section replaced by ``text`` (as from the editor)."""
+    return replace_range(doc.data, heading.section.start, heading.section.end, text, newline, stand_ins=stand_ins)
 
 
-def replace_range(data: bytes, start: int, end: int, text: str, newline: str) -> bytes:
-    """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, from the editor),
-    written with ``newline``; text equal to the original (but for line endings) keeps the
-    original bytes."""
+def replace_range(data: bytes, start: int, end: int, text: str, newline: str, *, stand_ins: bool = False) -> bytes:
+    """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, stand-ins when
+    ``stand_ins``, as the editor shows it), written with ``newline``; text equal to what the
+    editor was given keeps the original bytes."""
     original = data[start:end]
     if text and not text.endswith("\n") and end < len(data):
         text += "\n"  # the next heading must stay on a line of its own
+    if _for_editor(original.decode("utf-8"), stand_ins) == text:
+        return data  # unchanged: the original bytes, whatever their line endings
+    if stand_ins:
+        text = text.translate(_FROM_STAND_INS)
     new = text.replace("\n", newline).encode("utf-8")
-    if _LINE_BREAKS.sub("\n", original.decode("utf-8")) == text:
-        new = original  # unchanged text: the original bytes, whatever their line endings
     return data[:start] + new + data[end:]
 
 

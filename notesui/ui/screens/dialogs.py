@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from notesui.core.text import one_line, strip_controls
+
 T = TypeVar("T")
 
 DIALOG_CSS = """
@@ -45,8 +47,8 @@ class ChoiceScreen(ModalScreen[T], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Static(self.message, classes="message", markup=False)
+            yield Static(one_line(self.title_text), classes="title", markup=False)
+            yield Static(strip_controls(self.message), classes="message", markup=False)
             with Horizontal():
                 for number, (label, _) in enumerate(self.choices):
                     yield Button(label, id=f"choice-{number}", variant="primary" if number == 0 else "default")
@@ -78,7 +80,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(one_line(self.title_text), classes="title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
 
     @on(Input.Submitted)

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static, TextArea
 from notesui.core.document import Document, Heading
 from notesui.core.edits import EditText, edit_text, replace_range
 from notesui.core.store import Conflict, WriteError
+from notesui.core.text import one_line
 from notesui.ui.screens.dialogs import ChoiceScreen
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class EditorScreen(Screen[None]):
         self.rel = doc.name
         self.readonly = doc.error if doc.readonly else None
         self.title = heading.title
-        self.crumbs = " › ".join((doc.name, *(h.title for h in doc.path_of(heading))))
+        self.crumbs = " › ".join(map(one_line, (doc.name, *(h.title for h in doc.path_of(heading)))))
         self.edit: EditText = edit_text(doc, heading)
         # what the next save is based on: the file's bytes and the range this editor owns
         self.data = doc.data
@@ -101,7 +102,9 @@ class EditorScreen(Screen[None]):
     # -- saving -----------------------------------------------------------------------
 
     def _new_bytes(self) -> bytes:
-        return replace_range(self.data, self.start, self.end, self.text, self.edit.newline)
+        return replace_range(
+            self.data, self.start, self.end, self.text, self.edit.newline, stand_ins=self.edit.stand_ins
+        )
 
     def action_save(self) -> bool:
         """Save; returns whether the text is now safely in the file."""

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Notebook
+from notesui.core.text import one_line
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.viewer import NoteMarkdown
@@ -138,12 +139,13 @@ class ReviewScreen(Screen[Summary]):
         )
         found = self.current()
         if found is None:
-            self.query_one("#review-crumbs", Static).update(card.rel)
+            self.query_one("#review-crumbs", Static).update(one_line(card.rel))
             self.query_one("#review-question", Static).update(f"{card.titles[-1]} (no longer in the file)")
             self._set_answer("")
             return
         doc, heading = found
-        self.query_one("#review-crumbs", Static).update(" › ".join((doc.name, *Notebook.title_path(doc, heading)[:-1])))
+        crumbs = (doc.name, *Notebook.title_path(doc, heading)[:-1])
+        self.query_one("#review-crumbs", Static).update(" › ".join(map(one_line, crumbs)))
         title = Text(heading.title)
         if heading.mastered:
             title = Text.assemble(("✓ ", "green"), title)

@@ -45,7 +45,7 @@ def hit_title(hit: Hit) -> Content:
 
 
 def hit_crumbs(hit: Hit) -> str:
-    return " › ".join((hit.file, *(one_line(p) for p in hit.path)))
+    return " › ".join(map(one_line, (hit.file, *hit.path)))
 
 
 def hit_prompt(hit: Hit) -> Content:

@@ -85,11 +85,11 @@ class OutlineTree(Tree[Entry]):
 
     def _folder_label(self, folder: Folder) -> Text:
         assert self.notebook is not None
-        label = Text(folder.name or str(self.notebook.root), style="bold")
+        label = Text(one_line(folder.name or str(self.notebook.root)), style="bold")
         return label + _progress(self.notebook.counts(folder.rel))
 
     def _file_label(self, doc: Document) -> Text:
-        name = doc.name.rsplit("/", 1)[-1]
+        name = one_line(doc.name.rsplit("/", 1)[-1])
         if doc.error and not doc.text:
             return Text.assemble(("⚠ ", "bold red"), (name, "red"))
         label = Text(name)

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Markdown, Static, TextArea
 
 from notesui.core.render import Prepared, prepare, viewer_parser
+from notesui.core.text import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,9 @@ class Viewer(Vertical):
 
     def show(self, page: Page) -> None:
         self._serial += 1
-        self.query_one("#crumbs", Static).update(Text(" › ".join(page.crumbs), style="bold"))
-        self.query_one("#status", Static).update(Text(page.status))
+        # file and folder names may hold control characters too: never pass them through
+        self.query_one("#crumbs", Static).update(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
+        self.query_one("#status", Static).update(Text(one_line(page.status)))
         self._prepare(page, self._serial)
 
     @work(thread=True, exclusive=True, group="viewer")
