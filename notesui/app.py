@@ -374,12 +374,18 @@ class NotesApp(App[None]):
                 self.notebook.documents.pop(rel, None)
             else:
                 self.notebook.put(rel, doc)
-            if index and self.search_index is not None:
-                self.search_index.update_file(rel, doc)
+        if index and self.search_index is not None:
+            self._reindex(self.search_index, changes)
         for screen in self.screen_stack:
             hook = getattr(screen, "files_updated", None)
             if hook is not None:
                 hook(changes)
+
+    @work(thread=True, group="reindex")
+    def _reindex(self, index: SearchIndex, changes: list[tuple[str, Document | None]]) -> None:
+        """Keep search in step off the UI thread (the index has its own lock)."""
+        for rel, doc in changes:
+            index.update_file(rel, doc)
 
     def action_undo(self) -> None:
         """Undo the app's last write to a file, when the file has not changed since."""

@@ -108,11 +108,17 @@ def test_common_query_ranks_the_shortest_titles_first_in_every_file(tmp_path: Pa
     assert len([h for h in index.search("model number", 200) if h.score >= 90]) == 120  # exact
 
 
-def test_compaction_keeps_results(tmp_path: Path) -> None:
+def test_compaction_keeps_results(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from notesui.core import search as search_module
+
+    monkeypatch.setattr(search_module, "COMPACT_MIN_DEAD", 1000)
     notebook, index = index_for(tmp_path, {"a.md": "".join(f"## Question {i}\n\nanswer {i}\n\n" for i in range(600))})
     doc = notebook.documents["a.md"]
+    dead = []
     for _ in range(3):
         index.update_file("a.md", Document.parse(doc.data, "a.md"))
+        dead.append(index._dead)
+    assert dead == [600, 0, 600]  # compacted once more dead than live (and than the minimum)
     assert len(index) == 600
     assert index.search("question 599")[0].title == "Question 599"
 

@@ -40,6 +40,9 @@ TITLE_CUTOFF = 60.0
 BODY_CUTOFF = 75.0
 BODY_EXACT_CAP = 2000
 """Answer matches scored per query at most (a query this common is still being typed)."""
+COMPACT_MIN_DEAD = 20_000
+"""Re-indexed files leave dead entries behind; the index is rebuilt once there are more of
+them than this and than live ones (so a file saved again and again costs little)."""
 PACK_EVERY = 32
 """While building, postings are packed into arrays every this many files (bounds the memory)."""
 MAIN_REBUILD_DIRTY = 64
@@ -157,7 +160,7 @@ class SearchIndex:
             if doc is not None:
                 self._add(rel, doc)
                 self._dirty.add(rel)
-            if self._dead > max(1000, len(self._items) // 3):
+            if self._dead > max(COMPACT_MIN_DEAD, len(self._items) - self._dead):
                 self._compact()
             elif len(self._dirty) > MAIN_REBUILD_DIRTY:
                 self._build_main()

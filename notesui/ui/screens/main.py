@@ -123,11 +123,15 @@ class MainScreen(Screen[None]):
     def _show_entry(self, event: OutlineTree.EntryHighlighted) -> None:
         if self.notebook is not None:
             self.query_one(Viewer).show(page_for(self.notebook, event.entry))
-            self._remember_place()
+            self._remember_now()
 
     @on(OutlineTree.NodeExpanded)
     @on(OutlineTree.NodeCollapsed)
     def _remember_place(self) -> None:
+        self._remember_now()
+
+    def _remember_now(self) -> None:
+        """Note where the user is (the state file is written when the app ends)."""
         if self.notebook is not None:
             self.app_.remember_place(self.query_one(OutlineTree).state())
 

@@ -289,7 +289,8 @@ class OutlineTree(Tree[Entry]):
         if self.notebook is None:
             return
         state = self.state()
-        # the rebuilt tree starts on line 0 until the cursor is put back: don't announce that
-        with self.prevent(Tree.NodeHighlighted):
+        # the rebuilt tree starts on line 0 until the cursor is put back, and re-opens every
+        # branch that was open (children are added as it goes): announce none of that
+        with self.prevent(Tree.NodeHighlighted, Tree.NodeExpanded, Tree.NodeCollapsed):
             self.show_notebook(self.notebook)
             self.restore(state)
