@@ -291,3 +291,33 @@ async def test_the_editor_never_sends_control_characters_to_the_terminal(sample_
     saved = path.read_bytes()
     assert b"\x1b[2J\x1b]0;pwned\x07" in saved  # the control characters are back, untouched
     assert saved.replace(b"edited ", b"", 1) == original
+
+
+async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+    import os
+
+    path = sample_notes / "basics.md"
+    original = path.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await select(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one(TextArea).insert("words worth keeping ")
+
+        def full(fd, data):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "write", full)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        monkeypatch.undo()
+        assert isinstance(app.screen, EditorScreen) and app.screen.dirty
+        assert "words worth keeping" in app.screen.query_one(TextArea).text
+        assert any("the disk is full" in n.message for n in app._notifications)
+        assert not [p for p in sample_notes.iterdir() if p.name.startswith(".basics.md.notesui-")]
+        await pilot.press("ctrl+s")  # space again: the same edit saves
+        await settle(pilot)
+        assert not app.screen.dirty
+    assert path.read_bytes() != original and b"words worth keeping" in path.read_bytes()
