@@ -118,6 +118,16 @@ def _notebook(directory: str | None) -> Notebook:
     return Notebook.open(root)
 
 
+def _found(options: argparse.Namespace) -> tuple[Notebook, str, Document, Heading | None] | None:
+    """The notebook and what ``options.ref`` names in it; None (said on stderr) when nothing."""
+    notebook = _notebook(options.dir)
+    found = _find(notebook, " ".join(options.ref))
+    if found is None:
+        print("notesui: nothing found", file=sys.stderr)
+        return None
+    return (notebook, *found)
+
+
 def _find(notebook: Notebook, ref: str) -> tuple[str, Document, Heading | None] | None:
     """A reference: ``rel/path.md:LINE``, ``rel/path.md``, or else a query's best hit."""
     from notesui.core.notebook import BadReference
@@ -176,12 +186,10 @@ def cmd_show(options: argparse.Namespace) -> int:
     from notesui.core.mastery import strip_markers
     from notesui.core.text import strip_controls
 
-    notebook = _notebook(options.dir)
-    found = _find(notebook, " ".join(options.ref))
+    found = _found(options)
     if found is None:
-        print("notesui: nothing found", file=sys.stderr)
         return EXIT_NOTHING
-    rel, doc, heading = found
+    _, rel, doc, heading = found
     if doc.error:
         print(f"notesui: {rel}: {doc.error}", file=sys.stderr)
     text = doc.span_text(heading.section if heading else doc.preamble)
@@ -203,12 +211,10 @@ def cmd_mark(options: argparse.Namespace) -> int:
     from notesui.core.mastery import today
     from notesui.core.store import Conflict, Store, WriteError
 
-    notebook = _notebook(options.dir)
-    found = _find(notebook, " ".join(options.ref))
+    found = _found(options)
     if found is None:
-        print("notesui: nothing found", file=sys.stderr)
         return EXIT_NOTHING
-    rel, doc, heading = found
+    notebook, rel, doc, heading = found
     if heading is None and not options.all:
         raise UsageError(f"{rel} is a file: name a heading (rel/path.md:LINE), or add --all")
     if doc.readonly:

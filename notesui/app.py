@@ -125,7 +125,7 @@ class NotesApp(App[None]):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
-        self.save_state()
+        save_state(self.state)
 
     def on_notes_app_file_event(self, event: FileEvent) -> None:
         self.coalescer.add(event.rel, event.kind, time.monotonic())
@@ -157,8 +157,6 @@ class NotesApp(App[None]):
             if current is not None and _same_bytes(path, current.data):
                 continue  # touched, a second event of one save, or the app's own write
             doc = Document.load(path, rel)
-            if current is not None and doc.data == current.data and doc.error == current.error:
-                continue
             if self.store.is_own_write(rel, doc.data) and current is not None:
                 continue
             changes.append((rel, doc))
@@ -222,9 +220,6 @@ class NotesApp(App[None]):
         yield SystemCommand("Help: every key", "What each key does (?)", self.action_help)
 
     # -- state --------------------------------------------------------------------
-
-    def save_state(self) -> None:
-        save_state(self.state)
 
     def remember_place(self, place: Place) -> None:
         """Where the user is in the tree (kept in memory; written on exit)."""
@@ -321,6 +316,13 @@ class NotesApp(App[None]):
                 severity="warning", timeout=8,
             )
             self._show_disk(doc.name)
+            return False
+        return True
+
+    def writable(self, doc: Document) -> bool:
+        """Whether notesui may write ``doc``'s file; says why not when it may not."""
+        if doc.readonly:
+            self.notify(f"{doc.name} is read-only: {doc.error}.", severity="warning", timeout=8)
             return False
         return True
 

@@ -105,6 +105,10 @@ class Document:
     def roots(self) -> list[Heading]:
         return [h for h in self.headings if h.parent is None]
 
+    def heading(self, index: int | None) -> Heading | None:
+        """Heading ``index``, or None (no index, or the file has fewer headings now)."""
+        return self.headings[index] if index is not None and 0 <= index < len(self.headings) else None
+
     def span_bytes(self, span: Span) -> bytes:
         return self.data[span.start : span.end]
 

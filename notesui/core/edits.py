@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from notesui.core.document import Document, Heading, Span, splice
 from notesui.core.mastery import mark_line, unmark_line
+from notesui.core.text import normalize_newlines
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
@@ -60,7 +61,7 @@ class EditText:
 
 
 def _for_editor(text: str, stand_ins: bool) -> str:
-    text = _LINE_BREAKS.sub("\n", text)
+    text = normalize_newlines(text)
     return text.translate(_TO_STAND_INS) if stand_ins else text
 
 

@@ -162,7 +162,7 @@ class Notebook:
         if doc is None or not titles:
             return None
         for heading in doc.headings:
-            if heading.title == titles[-1] and tuple(h.title for h in doc.path_of(heading)) == titles:
+            if heading.title == titles[-1] and self.title_path(doc, heading) == titles:
                 return heading
         if not closest or not doc.headings:
             return None

@@ -10,9 +10,14 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile(r"\r\n?")
 
 
+def normalize_newlines(text: str) -> str:
+    """``text`` with CRLF and CR line breaks turned into LF."""
+    return _NEWLINES.sub("\n", text)
+
+
 def strip_controls(text: str) -> str:
     """Return ``text`` with CRLF/CR turned into LF and every other control character removed."""
-    return _CONTROLS.sub("", _NEWLINES.sub("\n", text))
+    return _CONTROLS.sub("", normalize_newlines(text))
 
 
 def one_line(text: str) -> str:

@@ -44,9 +44,8 @@ def page_for(notebook: Notebook, entry: Entry) -> Page:
     doc = notebook.documents.get(entry.rel)
     if doc is None:
         return Page((entry.rel,), "", notice="This file is no longer in the notes folder.")
-    if entry.kind == "file" or entry.index is None or entry.index >= len(doc.headings):
-        return _file_page(doc)
-    return _section_page(doc, doc.headings[entry.index])
+    heading = doc.heading(entry.index) if entry.kind == "heading" else None
+    return _file_page(doc) if heading is None else _section_page(doc, heading)
 
 
 def _file_page(doc: Document) -> Page:
@@ -148,18 +147,8 @@ class MainScreen(Screen[None]):
         if entry is None or self.notebook is None or entry.kind == "folder":
             return entry, None, None
         doc = self.notebook.documents.get(entry.rel)
-        heading = None
-        if doc is not None and entry.kind == "heading" and entry.index is not None and entry.index < len(doc.headings):
-            heading = doc.headings[entry.index]
+        heading = doc.heading(entry.index) if doc is not None and entry.kind == "heading" else None
         return entry, doc, heading
-
-    def _writable(self, doc: Document | None) -> bool:
-        if doc is None:
-            return False
-        if doc.readonly:
-            self.notify(f"{doc.name} is read-only: {doc.error}.", severity="warning", timeout=8)
-            return False
-        return True
 
     @property
     def app_(self) -> NotesApp:
@@ -172,7 +161,7 @@ class MainScreen(Screen[None]):
         if heading is None or doc is None:
             self.notify("Select a question or a section to edit it.", severity="warning")
             return
-        if self._writable(doc):
+        if self.app_.writable(doc):
             self.app.push_screen(EditorScreen(doc, heading))
 
     def scope(self, entry: Entry | None) -> list[tuple[Document, Heading | None]]:
@@ -186,16 +175,15 @@ class MainScreen(Screen[None]):
         doc = documents.get(entry.rel)
         if doc is None:
             return []
-        if entry.kind == "heading" and entry.index is not None and entry.index < len(doc.headings):
-            return [(doc, doc.headings[entry.index])]
-        return [(doc, None)]
+        heading = doc.heading(entry.index) if entry.kind == "heading" else None
+        return [(doc, heading)]
 
     def action_toggle_mastered(self) -> None:
         entry, doc, heading = self.selected()
         if heading is None or not heading.is_question:
             self._mark_all(entry)
             return
-        if doc is None or not self._writable(doc):
+        if doc is None or not self.app_.writable(doc):
             return
         mastered = not heading.mastered
         if self.app_.set_mastered(doc, [heading], mastered):
@@ -223,7 +211,7 @@ class MainScreen(Screen[None]):
             done = 0
             for doc, under in scope:
                 current = self.notebook.documents.get(doc.name, doc)
-                fresh = current.headings[under.index] if under is not None and under.index < len(current.headings) else None
+                fresh = current.heading(under.index) if under is not None else None
                 if self.app_.set_mastered(current, list(current.questions(fresh)), mastered):
                     done += 1
             self.notify(f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}.")
@@ -278,14 +266,14 @@ class MainScreen(Screen[None]):
         if doc is None:
             self.notify("Select a question (or a file) to add one after it.", severity="warning")
             return
-        if not self._writable(doc):
+        if not self.app_.writable(doc):
             return
 
         def named(title: str | None) -> None:
             if not title or self.notebook is None:
                 return
             current = self.notebook.documents.get(doc.name, doc)
-            after = current.headings[heading.index] if heading is not None and heading.index < len(current.headings) else None
+            after = current.heading(heading.index) if heading is not None else None
             new, line = insert_question(current, after, title)
             position = after.section.end if after is not None else len(current.data)
             if not self.app_.try_write(current, new, "new question", (position, position)):
@@ -303,7 +291,7 @@ class MainScreen(Screen[None]):
         if heading is None or doc is None:
             self.notify("Select a question or a section to delete it.", severity="warning")
             return
-        if not self._writable(doc):
+        if not self.app_.writable(doc):
             return
         below = sum(1 for _ in doc.subtree(heading)) - 1
         extra = f" and the {below} heading{'s' if below > 1 else ''} under it" if below else ""

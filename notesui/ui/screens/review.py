@@ -182,8 +182,7 @@ class ReviewScreen(Screen[Summary]):
         if found is None or card is None:
             return
         doc, heading = found
-        if doc.readonly:
-            self.notify(f"{doc.name} is read-only: {doc.error}.", severity="warning")
+        if not self.app_.writable(doc):
             return
         if not heading.mastered:
             if not self.app_.set_mastered(doc, [heading], True):
@@ -200,8 +199,7 @@ class ReviewScreen(Screen[Summary]):
         if found is None:
             return
         doc, heading = found
-        if doc.readonly:
-            self.notify(f"{doc.name} is read-only: {doc.error}.", severity="warning")
+        if not self.app_.writable(doc):
             return
         self.app.push_screen(EditorScreen(doc, heading), lambda _: self.show_card())
 

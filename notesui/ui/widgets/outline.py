@@ -152,8 +152,8 @@ class OutlineTree(Tree[Entry]):
             return
         if entry.kind == "file":
             self._add_heading_children(node, doc, [h.index for h in doc.roots])
-        elif entry.index is not None and entry.index < len(doc.headings):
-            self._add_heading_children(node, doc, doc.headings[entry.index].children)
+        elif (heading := doc.heading(entry.index)) is not None:
+            self._add_heading_children(node, doc, heading.children)
 
     @on(Tree.NodeExpanded)
     def _expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
@@ -214,8 +214,9 @@ class OutlineTree(Tree[Entry]):
             if doc is None:
                 return None
             steps.append(Entry("file", entry.rel))
-            if entry.kind == "heading" and entry.index is not None and entry.index < len(doc.headings):
-                steps += [Entry("heading", entry.rel, h.index) for h in doc.path_of(doc.headings[entry.index])]
+            heading = doc.heading(entry.index) if entry.kind == "heading" else None
+            if heading is not None:
+                steps += [Entry("heading", entry.rel, h.index) for h in doc.path_of(heading)]
         node = self.root
         for step in steps:
             node.expand()
@@ -241,9 +242,10 @@ class OutlineTree(Tree[Entry]):
         if entry.kind != "heading" or self.notebook is None:
             return (entry.kind, entry.rel, ())
         doc = self.notebook.documents.get(entry.rel)
-        if doc is None or entry.index is None or entry.index >= len(doc.headings):
+        heading = doc.heading(entry.index) if doc is not None else None
+        if doc is None or heading is None:
             return (entry.kind, entry.rel, ())
-        return ("heading", entry.rel, Notebook.title_path(doc, doc.headings[entry.index]))
+        return ("heading", entry.rel, Notebook.title_path(doc, heading))
 
     def entry_for(self, key: Key, *, closest: bool = False) -> Entry | None:
         """The entry with ``key`` now; with ``closest``, else the heading with the nearest title."""
