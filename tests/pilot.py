@@ -7,6 +7,7 @@ from textual.widgets import Markdown, Static
 from textual.worker import WorkerCancelled
 
 from notesui.app import NotesApp
+from notesui.ui.widgets.outline import Entry, OutlineTree
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -26,3 +27,17 @@ def crumbs(app: NotesApp) -> str:
 
 def shown(app: NotesApp) -> str:
     return app.screen.query_one("#markdown", Markdown).source
+
+
+async def goto(pilot: Pilot[None], rel: str, title: str | None = None) -> None:
+    """Put the tree's cursor on file ``rel`` or on its heading titled ``title``."""
+    await settle(pilot)
+    app = pilot.app
+    tree = app.screen.query_one(OutlineTree)
+    if title is None:
+        tree.select_entry(Entry("file", rel))
+    else:
+        doc = app.notebook.documents[rel]  # type: ignore[attr-defined]
+        heading = next(h for h in doc.headings if h.title == title)
+        tree.select_entry(Entry("heading", rel, heading.index))
+    await settle(pilot)

@@ -15,7 +15,7 @@ from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
-from pilot import settle
+from pilot import goto, settle
 
 
 def tree_labels(app: NotesApp) -> list[str]:
@@ -31,17 +31,13 @@ def tree_labels(app: NotesApp) -> list[str]:
     return out
 
 
-async def goto(pilot, rel: str, title: str | None = None) -> None:  # type: ignore[no-untyped-def]
+async def start_review(pilot, rel: str) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    await goto(pilot, rel)
+    await pilot.press("r")
     await settle(pilot)
-    app = pilot.app
-    tree = app.screen.query_one(OutlineTree)
-    if title is None:
-        tree.select_entry(Entry("file", rel))
-    else:
-        doc = app.notebook.documents[rel]
-        heading = next(h for h in doc.headings if h.title == title)
-        tree.select_entry(Entry("heading", rel, heading.index))
-    await settle(pilot)
+    review = pilot.app.screen
+    assert isinstance(review, ReviewScreen)
+    return review
 
 
 async def confirm(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -125,11 +121,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md")
-        await pilot.press("r")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await start_review(pilot, "basics.md")
         assert [c.titles[-1] for c in review.cards] == ["What is LoRA?", "什么是微调？", "Unanswered question", "Escape test"]
 
         def question() -> str:
@@ -180,11 +172,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
 async def test_review_shuffle_toggle_keeps_the_current_card(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md")
-        await pilot.press("r")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await start_review(pilot, "basics.md")
         card = review.card
         await pilot.press("o")
         await settle(pilot)

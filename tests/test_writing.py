@@ -9,17 +9,22 @@ from textual.widgets import TextArea
 from notesui.app import NotesApp
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
-from notesui.ui.widgets.outline import Entry, OutlineTree
-from pilot import crumbs, settle, shown
+from notesui.ui.widgets.outline import OutlineTree
+from pilot import crumbs, goto, settle, shown
 
 
-async def select(pilot, rel: str, title: str) -> None:  # type: ignore[no-untyped-def]
+async def save_against_an_outside_change(pilot, path: Path, mine: str) -> bytes:  # type: ignore[no-untyped-def]
+    """Edit LoRA's answer while another program changes the same answer on disk, then save;
+    returns the bytes the other program wrote."""
+    await goto(pilot, "basics.md", "What is LoRA?")
+    await pilot.press("e")
     await settle(pilot)
-    app = pilot.app
-    doc = app.notebook.documents[rel]
-    heading = next(h for h in doc.headings if h.title == title)
-    app.screen.query_one(OutlineTree).select_entry(Entry("heading", rel, heading.index))
+    theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
+    path.write_bytes(theirs)
+    pilot.app.screen.query_one(TextArea).replace(mine, (2, 0), (3, 0))
+    await pilot.press("ctrl+s")
     await settle(pilot)
+    return theirs
 
 
 def cursor_label(app: NotesApp) -> str:
@@ -32,7 +37,7 @@ async def test_m_marks_and_unmarks_byte_for_byte(sample_notes: Path) -> None:
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("m")
         await settle(pilot)
         data = path.read_bytes()
@@ -54,7 +59,7 @@ async def test_editor_saves_in_place_and_keeps_crlf(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf# One\r\n\r\nold answer\r\n\r\n# Two\r\n\r\nkeep\r\n")
     app = NotesApp(root)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "crlf.md", "One")
+        await goto(pilot, "crlf.md", "One")
         await pilot.press("e")
         await settle(pilot)
         editor = app.screen
@@ -77,7 +82,7 @@ async def test_opening_and_leaving_the_editor_writes_nothing(sample_notes: Path)
     before = path.stat()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         await pilot.press("ctrl+s", "escape")
@@ -92,7 +97,7 @@ async def test_escape_with_unsaved_changes_asks(sample_notes: Path) -> None:
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         app.screen.query_one(TextArea).insert("draft ")
@@ -114,7 +119,7 @@ async def test_outside_change_elsewhere_is_merged(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         path.write_bytes(path.read_bytes().replace(b"Preamble of basics.", b"Preamble changed outside."))
@@ -131,14 +136,7 @@ async def test_conflict_dialog_keep_disk_writes_a_conflict_copy(sample_notes: Pa
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
-        theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
-        path.write_bytes(theirs)
-        app.screen.query_one(TextArea).replace("MY answer", (2, 0), (3, 0))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        theirs = await save_against_an_outside_change(pilot, path, "MY answer")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.click("#choice-1")  # keep disk + conflict copy
         await settle(pilot)
@@ -151,14 +149,7 @@ async def test_conflict_dialog_overwrite_keeps_the_disk_version_as_a_copy(sample
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
-        theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
-        path.write_bytes(theirs)
-        app.screen.query_one(TextArea).replace("MY answer\n", (2, 0), (3, 0))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        theirs = await save_against_an_outside_change(pilot, path, "MY answer\n")
         await pilot.click("#choice-0")  # overwrite
         await settle(pilot)
         assert "MY answer" in path.read_text() and "THEIR answer" not in path.read_text()
@@ -171,7 +162,7 @@ async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> N
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30), notifications=True) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         path.chmod(0o444)
@@ -190,7 +181,7 @@ async def test_add_question_then_delete_then_undo(sample_notes: Path) -> None:
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
@@ -219,7 +210,7 @@ async def test_undo_refuses_when_the_file_changed_since(sample_notes: Path) -> N
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30), notifications=True) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("m")
         await settle(pilot)
         changed = path.read_bytes() + b"\noutside\n"
@@ -249,7 +240,7 @@ async def test_read_only_file_is_never_written(tmp_path: Path) -> None:
 async def test_typing_in_the_editor_never_triggers_app_keys(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         editor = app.screen
@@ -265,7 +256,7 @@ async def test_notifications_show_titles_literally(tmp_path: Path) -> None:
     (root / "x.md").write_text("# Tokens\n\n## BERT [MASK] and [b]bold[/b]?\n\nA mask token.\n")
     app = NotesApp(root)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await select(pilot, "x.md", "BERT [MASK] and [b]bold[/b]?")
+        await goto(pilot, "x.md", "BERT [MASK] and [b]bold[/b]?")
         await pilot.press("m")
         await settle(pilot)
         notes = [n for n in app._notifications if "MASK" in n.message]
@@ -279,7 +270,7 @@ async def test_the_editor_never_sends_control_characters_to_the_terminal(sample_
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await select(pilot, "basics.md", "Escape test")
+        await goto(pilot, "basics.md", "Escape test")
         await pilot.press("e")
         await settle(pilot)
         assert "\x1b" not in app.export_screenshot()
@@ -301,7 +292,7 @@ async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeyp
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30), notifications=True) as pilot:
-        await select(pilot, "basics.md", "What is LoRA?")
+        await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("e")
         await settle(pilot)
         app.screen.query_one(TextArea).insert("words worth keeping ")
