@@ -81,7 +81,6 @@ class Hit:
 class _Item:
     file: str
     index: int
-    title_len: int
 
 
 @dataclass(slots=True)
@@ -191,7 +190,7 @@ class SearchIndex:
         )
         for heading, title, body in zip(headings, titles, bodies):
             item = len(self._items)
-            self._items.append(_Item(rel, heading.index, len(title)))
+            self._items.append(_Item(rel, heading.index))
             entry.items.append(item)
             grams = _grams(title)
             grams.update(_bigrams(body[:BODY_GRAM_CHARS]))
