@@ -207,7 +207,7 @@ def cmd_show(options: argparse.Namespace) -> int:
 
 
 def cmd_mark(options: argparse.Namespace) -> int:
-    from notesui.core.edits import mark
+    from notesui.core.edits import MarkChange
     from notesui.core.mastery import today
     from notesui.core.store import Conflict, Store, WriteError
 
@@ -225,9 +225,8 @@ def cmd_mark(options: argparse.Namespace) -> int:
     changing = [h for h in targets if h is not None and h.mastered != mastered]
     verb = "mastered" if mastered else "not mastered"
     if changing:
-        new = mark(doc, changing, mastered, today())
         try:
-            Store(notebook.root).write(rel, new, based_on=doc.data, what="mark")
+            Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
         except (WriteError, Conflict) as error:
             print(f"notesui: {error}; nothing written", file=sys.stderr)
             return EXIT_NOTHING

@@ -18,11 +18,11 @@ from textual.theme import Theme
 
 from notesui.config import Config
 from notesui.core.document import Document, Heading
-from notesui.core.edits import mark, marker_line
+from notesui.core.edits import MarkChange
 from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
 from notesui.core.search import Hit, SearchIndex
-from notesui.core.store import Conflict, Saved, Store, WriteError, clean_stale_temps
+from notesui.core.store import Change, Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.text import one_line, strip_controls
 from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.state import Place, load_state, save_state
@@ -290,32 +290,41 @@ class NotesApp(App[None]):
 
     # -- the one way the app changes a file -----------------------------------------
 
-    def write_file(
-        self, rel: str, based_on: bytes, new: bytes, *, what: str,
-        merge_span: tuple[int, int] | None = None,
-    ) -> Saved:
-        """Write ``new`` over ``rel``, whose bytes the change was ``based_on``, and show it.
+    def write_file(self, rel: str, change: Change) -> Saved:
+        """Make ``change`` to ``rel`` and show it.
 
         Raises WriteError (nothing written) and Conflict (the file changed on disk and the
-        change could not be merged) for the caller to handle."""
-        saved = self.store.write(rel, new, based_on=based_on, what=what, merge_span=merge_span)
-        if saved.changed or saved.merged:
-            self._show_written(rel, saved.data)
+        change could not be re-applied to it) for the caller to handle."""
+        saved = self.store.write(rel, change)
+        self._after_write(saved)
         return saved
 
-    def try_write(self, doc: Document, new: bytes, what: str, span: tuple[int, int] | None = None) -> bool:
+    def overwrite(self, rel: str, new: bytes, *, what: str) -> Saved:
+        """Write without the conflict check (the user chose so); the bytes on disk at this
+        moment are kept as a conflict copy. Raises WriteError."""
+        saved = self.store.overwrite(rel, new, what=what)
+        self._after_write(saved)
+        return saved
+
+    def _after_write(self, saved: Saved) -> None:
+        if saved.changed or saved.merged:
+            self._show_written(saved.rel, saved.data)
+        if saved.notice:
+            self.notify(saved.notice, title="Changed while saving", severity="warning", timeout=12)
+
+    def try_write(self, rel: str, change: Change) -> bool:
         """``write_file`` for one-key changes: failures become messages; nothing is lost."""
         try:
-            self.write_file(doc.name, doc.data, new, what=what, merge_span=span)
+            self.write_file(rel, change)
         except WriteError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return False
         except Conflict:
             self.notify(
-                f"{doc.name} changed on disk just now: reloaded it; nothing was written. Try again.",
+                f"{rel} changed on disk just now: reloaded it; nothing was written. Try again.",
                 severity="warning", timeout=8,
             )
-            self._show_disk(doc.name)
+            self._show_disk(rel)
             return False
         return True
 
@@ -331,15 +340,7 @@ class NotesApp(App[None]):
         changing = [h for h in headings if h.mastered != mastered]
         if not changing:
             return True
-        lines = [marker_line(doc, h) for h in changing]
-        span = (min(line.start for line in lines), max(line.end for line in lines))
-        new = mark(doc, changing, mastered, today())
-        return self.try_write(doc, new, "mastered mark" if mastered else "mastered unmark", span)
-
-    def force_write(self, rel: str, new: bytes, *, what: str) -> None:
-        """Write without the conflict check (the user chose so); raises WriteError."""
-        self.store.force_write(rel, new, before=self.store.read(rel), what=what)
-        self._show_written(rel, new)
+        return self.try_write(doc.name, MarkChange(doc, changing, mastered, today()))
 
     def _show_written(self, rel: str, data: bytes) -> None:
         """Re-parse what was written: at once for a usual note, off the UI thread for a big one."""

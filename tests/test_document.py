@@ -129,23 +129,27 @@ def test_load_reports_unreadable_files(tmp_path) -> None:  # type: ignore[no-unt
 
 
 def test_unreadable_file_permission(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from pathlib import Path
+    import os
 
     path = tmp_path / "secret.md"
     path.write_text("# x\n")
+    real_open = os.open
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     doc = Document.load(path)
     assert doc.readonly and "permission denied" in (doc.error or "")
 
 
 def test_huge_file_is_listed_with_an_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import notesui.core.document as document
+    import notesui.core.files as files
 
-    monkeypatch.setattr(document, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.md"
     path.write_bytes(b"# big\n" + b"x" * 200)
     doc = document.Document.load(path)

@@ -51,13 +51,13 @@ async def test_m_on_a_section_marks_every_question_in_one_write(sample_notes: Pa
     app = NotesApp(sample_notes)
     writes: list[str] = []
     async with app.run_test(size=(110, 30)) as pilot:
-        real = app.store.force_write
+        real = app.store._replace
 
-        def counting(rel, new, **kwargs):  # type: ignore[no-untyped-def]
+        def counting(rel, new, expected):  # type: ignore[no-untyped-def]
             writes.append(rel)
-            return real(rel, new, **kwargs)
+            return real(rel, new, expected)
 
-        app.store.force_write = counting  # type: ignore[method-assign]
+        app.store._replace = counting  # type: ignore[method-assign]
         await goto(pilot, "basics.md", "Basics")
         await pilot.press("m")
         await settle(pilot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from notesui.core.document import Document
+from notesui.core.edits import SectionEdit
 from notesui.core.store import (
+    CONFLICTS,
+    Change,
     Conflict,
     Store,
     WriteError,
@@ -30,6 +35,12 @@ def note(tmp_path: Path) -> Path:
     path = tmp_path / "a.md"
     path.write_bytes(OLD)
     return path
+
+
+def edit_a(text: str = "# A\n\nnew answer\n\n") -> SectionEdit:
+    """The change OLD -> NEW as the editor makes it: section "A" replaced."""
+    section = Document.parse(OLD, "a.md").headings[0].section
+    return SectionEdit("a.md", OLD, section.start, section.end, text, "\n")
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -131,7 +142,7 @@ def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
 def test_unchanged_content_writes_nothing(note: Path) -> None:
     store = Store(note.parent)
     before = note.stat()
-    saved = store.write("a.md", OLD, based_on=OLD)
+    saved = store.write("a.md", Change(OLD, OLD))
     assert not saved.changed
     assert note.stat().st_mtime_ns == before.st_mtime_ns and note.stat().st_ino == before.st_ino
     assert store.last_write() is None
@@ -143,22 +154,21 @@ def test_same_size_change_in_the_same_second_is_a_conflict(note: Path) -> None:
     note.write_bytes(OLD.replace(b"keep", b"KEEP"))  # same size
     os.utime(note, ns=(mtime, mtime))  # and the same time stamp
     with pytest.raises(Conflict) as raised:
-        store.write("a.md", NEW, based_on=OLD)
+        store.write("a.md", Change(OLD, NEW))  # a change that can't be re-applied
     assert raised.value.disk == OLD.replace(b"keep", b"KEEP")
 
 
 def test_touched_file_with_the_same_bytes_is_no_conflict(note: Path) -> None:
     store = Store(note.parent)
     os.utime(note, (time.time() + 10, time.time() + 10))
-    assert store.write("a.md", NEW, based_on=OLD).changed
+    assert store.write("a.md", edit_a()).changed
     assert note.read_bytes() == NEW
 
 
 def test_change_is_merged_when_its_original_text_is_still_there(note: Path) -> None:
     store = Store(note.parent)
     note.write_bytes(OLD.replace(b"keep", b"changed outside, longer"))
-    start = OLD.index(b"old answer")
-    saved = store.write("a.md", NEW, based_on=OLD, merge_span=(start, start + len(b"old answer\n")))
+    saved = store.write("a.md", edit_a())
     assert saved.merged
     assert note.read_bytes() == NEW.replace(b"keep", b"changed outside, longer")  # both kept
 
@@ -166,38 +176,39 @@ def test_change_is_merged_when_its_original_text_is_still_there(note: Path) -> N
 def test_change_conflicts_when_its_original_text_changed_too(note: Path) -> None:
     store = Store(note.parent)
     note.write_bytes(OLD.replace(b"old answer", b"their answer"))
-    start = OLD.index(b"old answer")
     with pytest.raises(Conflict):
-        store.write("a.md", NEW, based_on=OLD, merge_span=(start, start + len(b"old answer\n")))
+        store.write("a.md", edit_a())
     assert note.read_bytes() == OLD.replace(b"old answer", b"their answer")
     copy = store.write_conflict_copy("a.md", NEW)
     assert copy.read_bytes() == NEW
     assert copy.name.startswith("a.conflict-") and copy.suffix == ".md"
+    assert copy.parent == note.parent / CONFLICTS
 
 
 def test_conflict_copy_names_never_collide(tmp_path: Path) -> None:
     when = datetime(2026, 11, 25, 9, 8, 7)
-    first = conflict_copy_path(tmp_path / "n.md", when)
-    assert first.name == "n.conflict-20261125-090807.md"
+    first = conflict_copy_path(tmp_path, "sub/n.md", when)
+    assert first == tmp_path / CONFLICTS / "sub" / "n.conflict-20261125-090807.md"
+    first.parent.mkdir(parents=True)
     first.write_text("x")
-    assert conflict_copy_path(tmp_path / "n.md", when).name == "n.conflict-20261125-090807-2.md"
+    assert conflict_copy_path(tmp_path, "sub/n.md", when).name == "n.conflict-20261125-090807-2.md"
 
 
 def test_own_writes_are_recognised(note: Path) -> None:
     store = Store(note.parent)
-    store.write("a.md", NEW, based_on=OLD)
+    store.write("a.md", edit_a())
     assert store.is_own_write("a.md", note.read_bytes())
     assert not store.is_own_write("a.md", OLD)
 
 
 def test_undo_restores_the_replaced_bytes_unless_changed_since(note: Path) -> None:
     store = Store(note.parent)
-    store.write("a.md", NEW, based_on=OLD, what="edit")
+    store.write("a.md", edit_a())
     assert store.undo().what == "edit"
     assert note.read_bytes() == OLD
     with pytest.raises(LookupError):
         store.undo()
-    store.write("a.md", NEW, based_on=OLD)
+    store.write("a.md", edit_a())
     note.write_bytes(b"outside")
     with pytest.raises(Conflict):
         store.undo()
@@ -208,13 +219,159 @@ def test_failed_write_keeps_no_undo_record(note: Path, monkeypatch: pytest.Monke
     store = Store(note.parent)
     monkeypatch.setattr(os, "replace", _raiser(errno.ENOSPC, os.replace))
     with pytest.raises(WriteError):
-        store.write("a.md", NEW, based_on=OLD)
+        store.write("a.md", edit_a())
     assert store.last_write() is None and note.read_bytes() == OLD
 
 
 def test_undo_of_a_write_that_created_the_file_removes_it(note: Path) -> None:
     store = Store(note.parent)
-    store.force_write("new.md", NEW, before=None)
+    store.overwrite("new.md", NEW)
     assert (note.parent / "new.md").read_bytes() == NEW
     store.undo()
     assert not (note.parent / "new.md").exists()
+
+
+# -- in place (hard links, owners that can't be kept): never a partial file ----------
+
+
+def _linked(note: Path) -> Path:
+    other = note.parent / "other.md"
+    os.link(note, other)
+    return other
+
+
+def test_an_in_place_write_that_fails_midway_puts_the_original_back(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = _linked(note)
+    real = os.pwrite
+    calls = []
+
+    def half_then_full(fd, data, offset):  # type: ignore[no-untyped-def]
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real(fd, bytes(data[: len(data) // 2]), offset)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", half_then_full)
+    monkeypatch.setattr(os, "posix_fallocate", lambda fd, offset, length: None)  # no reservation
+    with pytest.raises(WriteError, match="disk is full.*put back"):
+        Store(note.parent).write("a.md", edit_a("# A\n\n" + "much longer answer " * 50 + "\n\n"))
+    monkeypatch.undo()
+    assert note.read_bytes() == OLD and other.read_bytes() == OLD
+
+
+def test_an_in_place_write_that_can_not_be_undone_keeps_the_original_in_a_copy(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _linked(note)
+    real = os.pwrite
+    calls = []
+
+    def half_then_fail(fd, data, offset):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            return real(fd, bytes(data[:5]), offset)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "pwrite", half_then_fail)
+    store = Store(note.parent)
+    with pytest.raises(WriteError, match="could not be put back; they are kept in") as raised:
+        store.write("a.md", edit_a())
+    monkeypatch.undo()
+    copies = list((note.parent / CONFLICTS).glob("a.conflict-*.md"))
+    assert len(copies) == 1 and copies[0].read_bytes() == OLD
+    assert str(copies[0]) in str(raised.value)
+    assert store.last_write() is None
+
+
+def test_no_space_for_an_in_place_write_touches_nothing(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _linked(note)
+
+    def full(fd, offset, length):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    writes = []
+    monkeypatch.setattr(os, "pwrite", lambda *args: writes.append(args))
+    with pytest.raises(WriteError, match="disk is full"):
+        Store(note.parent).write("a.md", edit_a("# A\n\n" + "longer " * 100 + "\n\n"))
+    assert writes == [] and note.read_bytes() == OLD
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 64 KiB tmpfs (root only: skipped elsewhere)."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"can't mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_hard_linked_file_on_a_full_disk_is_never_half_written(tiny_disk: Path) -> None:
+    note = tiny_disk / "a.md"
+    note.write_bytes(OLD)
+    _linked(note)
+    filler = tiny_disk / "filler"
+    with contextlib.suppress(OSError), open(filler, "wb") as handle:
+        while True:
+            handle.write(b"x" * 1024)
+            handle.flush()
+    store = Store(tiny_disk)
+    with pytest.raises(WriteError, match="disk is full"):
+        store.write("a.md", edit_a("# A\n\n" + "a much longer answer " * 400 + "\n\n"))
+    assert note.read_bytes() == OLD
+    assert store.last_write() is None
+    filler.unlink()
+    store.write("a.md", edit_a())
+    assert note.read_bytes() == NEW
+
+
+# -- owners, attributes, long names -------------------------------------------------
+
+
+def test_owner_and_group_are_kept(note: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    os.chown(note, 4321, 4321)
+    atomic_write(note, NEW)
+    assert (note.stat().st_uid, note.stat().st_gid) == (4321, 4321)
+    assert note.read_bytes() == NEW
+
+
+def test_a_file_whose_owner_can_not_be_kept_is_written_in_place(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    os.chown(note, os.getuid(), os.getgid())
+    before = note.stat()
+    fake = os.stat_result((*before[:4], before.st_uid + 1, *before[5:]))
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: fake if os.readlink(f"/proc/self/fd/{fd}") == str(note) else real_fstat(fd))
+    monkeypatch.setattr(os, "fchown", _raiser(errno.EPERM, os.fchown))
+    atomic_write(note, NEW)
+    monkeypatch.undo()
+    assert note.read_bytes() == NEW and note.stat().st_ino == before.st_ino
+    assert leftovers(note.parent) == []
+
+
+def test_extended_attributes_are_kept(note: Path) -> None:
+    try:
+        os.setxattr(note, "user.notesui-test", b"kept")
+    except OSError as error:
+        pytest.skip(f"no user extended attributes here: {error}")
+    atomic_write(note, NEW)
+    assert os.getxattr(note, "user.notesui-test") == b"kept"
+
+
+def test_a_long_file_name_can_be_saved(tmp_path: Path) -> None:
+    name = "问" * 80 + ".md"  # 243 bytes: a temp name must not add to it
+    assert len(name.encode()) <= 255
+    path = tmp_path / name
+    path.write_bytes(OLD)
+    atomic_write(path, NEW)
+    assert path.read_bytes() == NEW and leftovers(tmp_path) == []

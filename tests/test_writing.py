@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import TextArea
+from textual.widgets import Button, TextArea
 
 from notesui.app import NotesApp
+from notesui.core.store import CONFLICTS
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
@@ -132,17 +133,23 @@ async def test_outside_change_elsewhere_is_merged(sample_notes: Path) -> None:
         assert "Low-rank adaptation" not in data
 
 
+def conflict_copies(root: Path) -> list[Path]:
+    return sorted((root / CONFLICTS).glob("basics.conflict-*.md"))
+
+
 async def test_conflict_dialog_keep_disk_writes_a_conflict_copy(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         theirs = await save_against_an_outside_change(pilot, path, "MY answer")
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.click("#choice-1")  # keep disk + conflict copy
+        await pilot.press("k")  # keep disk + conflict copy
         await settle(pilot)
         assert path.read_bytes() == theirs
-        copies = list(sample_notes.glob("basics.conflict-*.md"))
+        copies = conflict_copies(sample_notes)
         assert len(copies) == 1 and "MY answer" in copies[0].read_text()
+        assert not list(sample_notes.glob("*.conflict-*"))  # never beside the notes
+        assert all("conflict" not in rel for rel in app.notebook.documents)  # type: ignore[union-attr]
 
 
 async def test_conflict_dialog_overwrite_keeps_the_disk_version_as_a_copy(sample_notes: Path) -> None:
@@ -150,11 +157,46 @@ async def test_conflict_dialog_overwrite_keeps_the_disk_version_as_a_copy(sample
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         theirs = await save_against_an_outside_change(pilot, path, "MY answer\n")
-        await pilot.click("#choice-0")  # overwrite
+        await pilot.press("o")  # overwrite
         await settle(pilot)
         assert "MY answer" in path.read_text() and "THEIR answer" not in path.read_text()
-        copies = list(sample_notes.glob("basics.conflict-*.md"))
+        copies = conflict_copies(sample_notes)
         assert len(copies) == 1 and copies[0].read_bytes() == theirs
+
+
+async def test_overwrite_keeps_what_changed_while_the_dialog_was_open(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await save_against_an_outside_change(pilot, path, "MY answer\n")
+        assert isinstance(app.screen, ChoiceScreen)
+        later = path.read_bytes().replace("在预训练模型上继续训练。".encode(), b"Q3 CHANGED while the dialog was open")
+        path.write_bytes(later)
+        await pilot.press("o")
+        await settle(pilot)
+        copies = conflict_copies(sample_notes)
+        assert len(copies) == 1 and copies[0].read_bytes() == later
+
+
+async def test_conflict_dialog_defaults_to_back_to_editing(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        theirs = await save_against_an_outside_change(pilot, path, "MY answer\n")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceScreen)
+        labels = [str(button.label) for button in dialog.query(Button)]
+        assert labels == ["Overwrite (o)", "Keep disk + copy (k)", "Back to editing (b)"]
+        assert dialog.focused is not None and str(dialog.focused.label) == "Back to editing (b)"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and app.screen.dirty
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert path.read_bytes() == theirs and conflict_copies(sample_notes) == []
 
 
 async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> None:

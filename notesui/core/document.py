@@ -17,14 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from notesui.core.files import MAX_FILE_BYTES, NotReadable, read_regular
 from notesui.core.mastery import split_marker
 from notesui.core.text import one_line
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""Files larger than this are listed with an error and not parsed."""
 
 STRUCTURE_MAX_NESTING = 100
 """markdown-it's nesting limit for the structure parse.
@@ -166,18 +164,11 @@ class Document:
         path = Path(path)
         name = name if name is not None else path.name
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                return cls.failed(
-                    name,
-                    f"file too large to open ({size / 2**20:.1f} MiB; "
-                    f"the limit is {MAX_FILE_BYTES // 2**20} MiB)",
-                )
-            data = path.read_bytes()
+            data = read_regular(path)
+        except NotReadable as error:
+            return cls.failed(name, str(error))
         except PermissionError:
             return cls.failed(name, "permission denied: the file can't be read")
-        except IsADirectoryError:
-            return cls.failed(name, "is a folder, not a file")
         except FileNotFoundError:
             return cls.failed(name, "the file no longer exists")
         except OSError as error:

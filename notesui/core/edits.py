@@ -1,7 +1,11 @@
 """Changes to a notes file, as the file's new bytes: every byte outside the change is kept.
 
 Each function takes the parsed Document the change is based on and returns the whole new
-content; writing it (atomically, with the conflict check) is ``store``'s job.
+content; writing it (atomically, with the conflict check) is ``store``'s job. The ``Change``
+classes at the end bundle a change with how to make it again on content that changed on disk
+meanwhile: the heading it is about is found again by structure (its title path, then its rank
+among headings with that path), never by searching for similar bytes, and an edit's result is
+parsed again to prove that the structure around it is what the user edited.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 from notesui.core.document import Document, Heading, Span, splice
 from notesui.core.mastery import mark_line, unmark_line
+from notesui.core.store import Change
 from notesui.core.text import normalize_newlines
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -129,3 +134,148 @@ def insert_question(doc: Document, after: Heading | None, title: str) -> tuple[b
 def delete_section(doc: Document, heading: Heading) -> bytes:
     """The file without the heading's section (its heading, answer and sub-headings)."""
     return splice(doc.data, heading.section, b"")
+
+
+# -- changes that can be re-applied to content changed meanwhile ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A heading, found again by structure: its title path and its rank among the headings
+    of the file with that path (and how many there were), and its section's bytes."""
+
+    path: tuple[str, ...]
+    rank: int
+    count: int
+    section: bytes
+
+    @classmethod
+    def of(cls, doc: Document, heading: Heading) -> Anchor:
+        path = _title_path(doc, heading)
+        same = _same_path(doc, path)
+        return cls(path, same.index(heading), len(same), doc.span_bytes(heading.section))
+
+    def find(self, doc: Document, *, unchanged: bool = False) -> Heading | None:
+        """The heading in ``doc`` (another version of the file); with ``unchanged``, only if
+        its section's bytes are still the same. None when it can't be told for sure."""
+        same = _same_path(doc, self.path)
+        if len(same) == self.count:
+            found = same[self.rank]
+        elif len(same) == 1:
+            found = same[0]
+        else:  # headings with this path were added or removed: which one is meant is unclear
+            exact = [h for h in same if doc.span_bytes(h.section) == self.section]
+            found = exact[0] if unchanged and len(exact) == 1 else None
+        if found is None or (unchanged and doc.span_bytes(found.section) != self.section):
+            return None
+        return found
+
+
+def _title_path(doc: Document, heading: Heading) -> tuple[str, ...]:
+    return tuple(h.title for h in doc.path_of(heading))
+
+
+def _same_path(doc: Document, path: tuple[str, ...]) -> list[Heading]:
+    return [h for h in doc.headings if h.title == path[-1] and _title_path(doc, h) == path]
+
+
+def _outline(doc: Document, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """Levels and titles of the headings that start in bytes ``[start, end)``."""
+    stop = len(doc.data) if end is None else end
+    return [(h.level, h.title) for h in doc.headings if start <= h.heading.start < stop]
+
+
+class MarkChange(Change):
+    """Mark (or unmark) questions: only their marker lines change."""
+
+    def __init__(self, doc: Document, headings: Iterable[Heading], mastered: bool, date: str) -> None:
+        self.name, self.mastered, self.date = doc.name, mastered, date
+        self.anchors = [Anchor.of(doc, h) for h in headings]
+        self.what = "mastered mark" if mastered else "mastered unmark"
+        super().__init__(doc.data, self._apply(doc, [doc.headings[h.index] for h in headings]))
+
+    def _apply(self, doc: Document, headings: list[Heading]) -> bytes:
+        return mark(doc, [h for h in headings if h.mastered != self.mastered], self.mastered, self.date)
+
+    def rebase(self, data: bytes) -> bytes | None:
+        doc = Document.parse(data, self.name)
+        found = [anchor.find(doc) for anchor in self.anchors]
+        if doc.readonly or any(h is None for h in found):
+            return None
+        return self._apply(doc, [h for h in found if h is not None])
+
+
+class SectionEdit(Change):
+    """Bytes ``[start, end)`` of a file (a heading's section) replaced by the editor's text.
+
+    Re-applied to changed content only where that heading's section is still exactly as it
+    was, and only when the result parses into the outline the user edited around it. The
+    parsing this takes happens only then: a save onto unchanged content parses nothing."""
+
+    what = "edit"
+
+    def __init__(self, name: str, data: bytes, start: int, end: int, text: str, newline: str,
+                 *, stand_ins: bool = False) -> None:
+        self.name, self.text, self.newline, self.stand_ins = name, text, newline, stand_ins
+        self.start, self.end = start, end
+        super().__init__(data, self._splice(data, start, end))
+        self.new_span = self.span
+
+    def _splice(self, data: bytes, start: int, end: int) -> bytes:
+        new = replace_range(data, start, end, self.text, self.newline, stand_ins=self.stand_ins)
+        self.span = (start, len(new) - (len(data) - end))  # where the text is in ``new``
+        return new
+
+    def rebase(self, data: bytes) -> bytes | None:
+        based = Document.parse(self.based_on or b"", self.name)
+        edited = next((h for h in based.headings
+                       if (h.section.start, h.section.end) == (self.start, self.end)), None)
+        doc = Document.parse(data, self.name)
+        if edited is None or doc.readonly:
+            return None  # not a heading's section any more: it can't be found again for sure
+        heading = Anchor.of(based, edited).find(doc, unchanged=True)
+        if heading is None:
+            return None
+        inside = _outline(Document.parse(self.new, self.name), *self.new_span)
+        section = heading.section
+        new = self._splice(data, section.start, section.end)
+        expected = _outline(doc, 0, section.start) + inside + _outline(doc, section.end)
+        return new if _outline(Document.parse(new, self.name)) == expected else None
+
+
+class InsertQuestion(Change):
+    """A new, unanswered question after a heading's section (or at the end of the file)."""
+
+    what = "new question"
+
+    def __init__(self, doc: Document, after: Heading | None, title: str) -> None:
+        self.name, self.title = doc.name, title
+        self.anchor = Anchor.of(doc, after) if after is not None else None
+        new, self.line = insert_question(doc, after, title)
+        super().__init__(doc.data, new)
+
+    def rebase(self, data: bytes) -> bytes | None:
+        doc = Document.parse(data, self.name)
+        after = self.anchor.find(doc) if self.anchor is not None else None
+        if doc.readonly or (self.anchor is not None and after is None):
+            return None
+        new, self.line = insert_question(doc, after, self.title)
+        return new
+
+
+class DeleteSection(Change):
+    """A section removed: only where it is still exactly as it was."""
+
+    what = "deletion"
+
+    def __init__(self, doc: Document, heading: Heading) -> None:
+        self.name = doc.name
+        self.anchor = Anchor.of(doc, heading)
+        super().__init__(doc.data, delete_section(doc, heading))
+
+    def rebase(self, data: bytes) -> bytes | None:
+        doc = Document.parse(data, self.name)
+        heading = self.anchor.find(doc, unchanged=True)
+        if doc.readonly or heading is None:
+            return None
+        return delete_section(doc, heading)

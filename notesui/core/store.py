@@ -1,13 +1,20 @@
 """The one write path: every change notesui makes to a notes file goes through ``Store``.
 
-* Atomic: a temporary file in the target's folder is written, fsynced, given the target's
-  mode (and owner where permitted) and moved over the target with ``os.replace``; the folder
-  is fsynced. On any failure the target is untouched and the temporary file removed.
-* Symlinks are written through (the link stays a link); a hard-linked file is written in
-  place after the check, so its links stay joined.
-* Conflicts are found by content: the bytes on disk are hashed and compared with the bytes
-  the change was based on (a same-size edit within the same second is a change; a touched
-  file with the same bytes is not).
+* Serialised: notesui processes (and threads) take an advisory lock on a persistent lock
+  file under ``.notesui/locks/`` before they read the file a change is checked against, and
+  hold it until the write is done.
+* Checked by content, three times: against what the change was based on, right before the
+  new bytes replace the file, and after: the replaced file is kept open, so a change another
+  program slipped into the last moment is still seen. A change found in any of these checks
+  is merged (the change is re-applied to the new content, by structure) or, where it can't
+  be, raised as a Conflict (before writing) or kept as a conflict copy (after).
+* Atomic: a temporary file with a short name in the target's folder is written, fsynced,
+  given the target's mode, owner, group and extended attributes and moved over the target
+  with ``os.replace``; the folder is fsynced. On any failure the target is untouched.
+* Symlinks are written through (the link stays a link). A hard-linked file, and a file
+  whose owner or attributes a new file could not keep, is written in place: space is
+  reserved first, and if the write still fails the original bytes are put back.
+* Conflict copies go to ``.notesui/conflicts/`` under the root: hidden, so never notes.
 * Every write is remembered (hash of the bytes written) so the watcher can recognise the
   app's own writes, and can be undone while the file has not changed since.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import os
 import secrets
@@ -23,15 +31,26 @@ import stat
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from notesui.core.files import NotReadable, kind_problem, read_fd, read_regular
 
 TEMP_MARK = ".notesui-"
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 60
 LEDGER_SIZE = 64
 UNDO_DEPTH = 100
+HIDDEN_DIR = ".notesui"
+CONFLICTS = f"{HIDDEN_DIR}/conflicts"
+"""Where conflict copies go, under the notes root (hidden folders are never notes)."""
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another notesui process's write to the same file."""
+MAX_ROUNDS = 20
+"""Times a write is re-applied to content that keeps changing under it before giving up."""
+SPACE_MARGIN = 64 * 1024
 
 
 def digest(data: bytes) -> str:
@@ -39,7 +58,7 @@ def digest(data: bytes) -> str:
 
 
 def is_temp_name(name: str) -> bool:
-    """notesui's own temporary files (``.NAME.notesui-XXXX.tmp``)."""
+    """notesui's own temporary files (``.notesui-XXXX.tmp``; older ``.NAME.notesui-XXXX.tmp``)."""
     return name.startswith(".") and TEMP_MARK in name and name.endswith(TEMP_SUFFIX)
 
 
@@ -55,6 +74,37 @@ class Conflict(Exception):
         super().__init__(f"{rel} changed on disk")
         self.rel = rel
         self.disk = disk  # None: the file is gone
+
+
+class Change:
+    """A change to one file: the bytes it was ``based_on``, the ``new`` bytes, and how to make
+    the same change to content that changed meanwhile (``rebase``; None: it can't be)."""
+
+    what = "change"
+
+    def __init__(self, based_on: bytes | None, new: bytes) -> None:
+        self.based_on = based_on  # None: the file did not exist
+        self.new = new
+
+    def rebase(self, data: bytes) -> bytes | None:
+        return None
+
+
+class _Changed(Exception):
+    """The target changed after it was checked and before anything was written."""
+
+    def __init__(self, data: bytes | None) -> None:
+        super().__init__("changed")
+        self.data = data
+
+
+class _InPlaceFailed(Exception):
+    """An in-place write failed and the original bytes could not be put back."""
+
+    def __init__(self, reason: str, original: bytes) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.original = original
 
 
 _REASONS = {
@@ -73,10 +123,15 @@ def _reason(error: OSError) -> str:
     return _REASONS.get(error.errno or 0, error.strerror or str(error))
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, offset: int | None = None) -> None:
     view = memoryview(data)
+    position = offset
     while view:
-        written = os.write(fd, view)
+        if position is None:
+            written = os.write(fd, view)
+        else:
+            written = os.pwrite(fd, view, position)
+            position += written
         view = view[written:]
 
 
@@ -93,60 +148,187 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+_ANY = object()
+"""``atomic_write(expected=_ANY)``: write whatever the file holds now."""
+
+
+def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | None:
     """Write ``data`` to ``path`` (through symlinks) so that readers see the old or the new
-    bytes, never a mix. Raises WriteError (with the target untouched) on failure."""
+    bytes, never a mix. Raises WriteError (with the target untouched) on failure.
+
+    With ``expected`` (the bytes the file should hold, None: no file), the file is checked
+    again right before it is replaced (raising _Changed, nothing written, when it differs),
+    and afterwards: the bytes the replaced file held at the end are returned when they are
+    not ``expected`` (another program wrote in the last moment), else None."""
     target = Path(os.path.realpath(path))
+    name = path.name
     try:
-        info: os.stat_result | None = target.stat()
+        old = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        info = None  # deleted meanwhile: saving recreates it
+        old = -1  # deleted meanwhile: saving recreates it
     except OSError as error:
-        raise WriteError(f"can't save {path.name}: {_reason(error)}") from error
-    if info is not None and not (info.st_mode & 0o222 and os.access(target, os.W_OK)):
-        raise WriteError(f"can't save {path.name}: the file is read-only")
-    if info is not None and info.st_nlink > 1:
-        _write_in_place(target, data, path.name)
-        return
-    temp = target.parent / f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        raise WriteError(f"can't save {name}: {_reason(error)}") from error
+    try:
+        info = os.fstat(old) if old >= 0 else None
+        if info is not None:
+            problem = kind_problem(info.st_mode)
+            if problem is not None:
+                raise WriteError(f"can't save {name}: {problem}")
+            if not (info.st_mode & 0o222 and os.access(target, os.W_OK)):
+                raise WriteError(f"can't save {name}: the file is read-only")
+        current = _read_old(old, name)
+        if expected is not _ANY and current != expected:
+            raise _Changed(current)
+        if info is not None and info.st_nlink > 1:
+            _write_in_place(target, data, current or b"", name)
+            return None
+        temp = _write_temp(target, data, info, name)
+        if temp is None:  # owner or attributes can't be kept by a new file: write in place
+            _write_in_place(target, data, current or b"", name)
+            return None
+        try:
+            if expected is not _ANY:  # the last check, right before the replace
+                now = _identity(target)
+                same_file = now == (None if info is None else (info.st_dev, info.st_ino))
+                if not same_file or _read_old(old, name) != expected:
+                    raise _Changed(read_regular(target) if now is not None else None)
+            os.replace(temp, target)
+        except BaseException as error:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            if isinstance(error, OSError):
+                raise WriteError(f"can't save {name}: {_reason(error)}") from error
+            raise
+        _fsync_folder(target.parent)
+        if expected is not _ANY and old >= 0:
+            late = _read_old(old, name)
+            if late != expected:
+                return late
+        return None
+    finally:
+        if old >= 0:
+            os.close(old)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _read_old(fd: int, name: str) -> bytes | None:
+    if fd < 0:
+        return None
+    try:
+        return read_fd(fd)
+    except (OSError, NotReadable) as error:
+        reason = _reason(error) if isinstance(error, OSError) else str(error)
+        raise WriteError(f"can't save {name}: {reason}") from error
+
+
+def _write_temp(target: Path, data: bytes, info: os.stat_result | None, name: str) -> Path | None:
+    """A temporary file beside ``target`` holding ``data`` with the target's mode, owner,
+    group and extended attributes; None when those can't be kept (nothing is left behind)."""
+    temp = target.parent / f"{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     fd = -1
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         _write_all(fd, data)
         os.fsync(fd)
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
         os.fchmod(fd, mode)
-        if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.fchown(fd, info.st_uid, info.st_gid)
+        kept = info is None or (_keep_owner(fd, info) and _copy_xattrs(target, fd))
         os.close(fd)
         fd = -1
-        os.replace(temp, target)
+        if not kept:
+            os.unlink(temp)
+            return None
+        return temp
     except OSError as error:
         if fd >= 0:
             os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise WriteError(f"can't save {path.name}: {_reason(error)}") from error
-    _fsync_folder(target.parent)
+        raise WriteError(f"can't save {name}: {_reason(error)}") from error
 
 
-def _write_in_place(target: Path, data: bytes, name: str) -> None:
-    """Hard links share one inode: replacing the file would split them, so write into it.
-    A failure may leave the file partly written; its old bytes are still in the undo record
-    and the editor."""
+def _keep_owner(fd: int, info: os.stat_result) -> bool:
+    created = os.fstat(fd)
+    if (created.st_uid, created.st_gid) == (info.st_uid, info.st_gid):
+        return True
     try:
-        fd = os.open(target, os.O_WRONLY)
+        os.fchown(fd, info.st_uid, info.st_gid)
+    except OSError:
+        return False  # only root may give a file away
+    if stat.S_IMODE(os.fstat(fd).st_mode) != stat.S_IMODE(info.st_mode):
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))  # chown clears set-id bits
+    return True
+
+
+def _copy_xattrs(source: Path, fd: int) -> bool:
+    if not hasattr(os, "listxattr"):
+        return True
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return True  # the file system has none
+    for attribute in names:
+        try:
+            os.setxattr(fd, attribute, os.getxattr(source, attribute))
+        except OSError:
+            return False
+    return True
+
+
+def _write_in_place(target: Path, data: bytes, original: bytes, name: str) -> None:
+    """Write into the file itself (hard links share one inode; a new file could not keep the
+    owner). Space is reserved first; if the write still fails the original bytes are put
+    back, so the file is never left half-written."""
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CLOEXEC)
     except OSError as error:
         raise WriteError(f"can't save {name}: {_reason(error)}") from error
     try:
-        _write_all(fd, data)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
-    except OSError as error:
-        raise WriteError(f"can't save {name} (hard-linked, written in place): {_reason(error)}") from error
+        _reserve(fd, target, len(data) - len(original), name)
+        try:
+            _write_all(fd, data, 0)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as error:
+            try:
+                _write_all(fd, original, 0)
+                os.ftruncate(fd, len(original))
+                os.fsync(fd)
+            except OSError:
+                raise _InPlaceFailed(_reason(error), original) from error
+            raise WriteError(
+                f"can't save {name} (written in place): {_reason(error)}; "
+                "its original bytes were put back, nothing changed"
+            ) from error
     finally:
         os.close(fd)
+
+
+def _reserve(fd: int, target: Path, growth: int, name: str) -> None:
+    """Make sure the file can grow by ``growth`` bytes before a byte of it is touched."""
+    if growth <= 0:
+        return
+    try:
+        fs = os.statvfs(target)
+        free = fs.f_bavail * fs.f_frsize
+    except OSError:
+        free = None
+    if free is not None and free < growth + SPACE_MARGIN:
+        raise WriteError(f"can't save {name}: the disk is full ({free} bytes free, {growth} more needed)")
+    if hasattr(os, "posix_fallocate"):
+        try:
+            os.posix_fallocate(fd, 0, os.fstat(fd).st_size + growth)
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise WriteError(f"can't save {name}: {_reason(error)}") from error
+            # the file system can't reserve space: the write below still restores on failure
 
 
 def _umask() -> int:
@@ -155,26 +337,28 @@ def _umask() -> int:
     return mask
 
 
-def clean_stale_temps(root: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+def clean_stale_temps(root: Path, older_than: float = STALE_TEMP_SECONDS, *, recursive: bool = True) -> list[Path]:
     """Remove notesui temporary files left by a crash; returns those removed."""
     removed = []
     now = time.time()
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
         for name in files:
             if not is_temp_name(name):
                 continue
             path = Path(folder) / name
             with contextlib.suppress(OSError):
-                if now - path.stat().st_mtime >= older_than:
+                if now - path.lstat().st_mtime >= older_than:
                     path.unlink()
                     removed.append(path)
     return removed
 
 
-def conflict_copy_path(path: Path, when: datetime | None = None) -> Path:
-    """``NAME.conflict-YYYYMMDD-HHMMSS.md`` next to ``path`` (a free name)."""
+def conflict_copy_path(root: Path, rel: str, when: datetime | None = None) -> Path:
+    """``.notesui/conflicts/REL_FOLDER/NAME.conflict-YYYYMMDD-HHMMSS.md`` under ``root``
+    (a free name): hidden, so a copy never joins the notes."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    path = root / CONFLICTS / rel
     candidate = path.with_name(f"{path.stem}.conflict-{stamp}{path.suffix}")
     counter = 1
     while candidate.exists():
@@ -197,8 +381,10 @@ class Written:
 class Saved:
     rel: str
     data: bytes  # the bytes now on disk
-    merged: bool  # the change was spliced into content changed on disk meanwhile
+    merged: bool  # the change was re-applied to content changed on disk meanwhile
     changed: bool  # False: nothing needed writing
+    notice: str | None = None  # something the user must know (a late change kept as a copy)
+    copy: Path | None = None  # a conflict copy written by this save
 
 
 class Store:
@@ -209,54 +395,167 @@ class Store:
         self._lock = threading.RLock()
         self._own: deque[tuple[str, str]] = deque(maxlen=LEDGER_SIZE)
         self._undo: list[Written] = []
+        self._cleaned: set[Path] = set()
 
     def path(self, rel: str) -> Path:
         return self.root / rel
 
     def read(self, rel: str) -> bytes | None:
+        """The file's bytes; None when it does not exist. Raises WriteError when it can't be
+        read (or is not a regular file)."""
         try:
-            return self.path(rel).read_bytes()
+            return read_regular(self.path(rel))
         except FileNotFoundError:
             return None
+        except NotReadable as error:
+            raise WriteError(f"can't read {rel}: {error}") from error
         except OSError as error:
             raise WriteError(f"can't read {rel}: {_reason(error)}") from error
 
+    # -- locking ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, rel: str) -> Iterator[None]:
+        """Hold the write lock of ``rel``: this process's threads and other notesui
+        processes wait for each other. The lock file is persistent (a lock file deleted
+        after use races the same way as no lock) and named after the real path, so links
+        to one file share it."""
+        with self._lock:
+            fd = self._lock_file(rel)
+            try:
+                if fd >= 0:
+                    self._flock(fd, rel)
+                yield
+            finally:
+                if fd >= 0:
+                    os.close(fd)  # closing releases the lock
+
+    def _lock_file(self, rel: str) -> int:
+        real = os.path.realpath(self.path(rel))
+        folder = self.root / HIDDEN_DIR / "locks"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return os.open(folder / f"{digest(os.fsencode(real))}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            return -1  # a read-only root: no lock, and the write itself will say why it fails
+
+    @staticmethod
+    def _flock(fd: int, rel: str) -> None:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriteError(f"can't save {rel}: another notesui has been writing it for "
+                                     f"{LOCK_TIMEOUT:.0f} s; nothing written, try again") from None
+                time.sleep(0.002)
+            except OSError:
+                return  # the file system has no locks
+
     # -- writing ----------------------------------------------------------------------
 
-    def write(self, rel: str, new: bytes, *, based_on: bytes | None, what: str = "change",
-              merge_span: tuple[int, int] | None = None) -> Saved:
-        """Write ``new`` over ``rel``, whose content was ``based_on`` when the change began.
+    def write(self, rel: str, change: Change) -> Saved:
+        """Make ``change`` to ``rel``.
 
-        When the file changed on disk meanwhile and ``merge_span`` (start, end of the bytes of
-        ``based_on`` the change replaced) is given and those bytes are still there unchanged,
-        the change is spliced into the new content. Otherwise Conflict is raised.
-        """
-        with self._lock:
+        When the file changed on disk since the change was based on it, the change is
+        re-applied to the new content (``change.rebase``); Conflict is raised when it can't
+        be. A change by another program that lands while writing is found afterwards and
+        the change re-applied to it too, or, when that can't be done, that program's
+        version is kept as a conflict copy (``Saved.notice`` says where)."""
+        with self.locked(rel):
             disk = self.read(rel)
-            merged = False
-            if based_on is not None and (disk is None or digest(disk) != digest(based_on)):
-                if disk is None or merge_span is None:
-                    raise Conflict(rel, disk)
-                new = merge(based_on, new, disk, merge_span)
-                if new is None:
-                    raise Conflict(rel, disk)
-                merged = True
+            new, merged = change.new, False
+            if disk != change.based_on:
+                new, merged = self._rebase(rel, change, disk), True
             if disk is not None and new == disk:
                 return Saved(rel, disk, merged, changed=False)
-            self.force_write(rel, new, before=disk, what=what)
-            return Saved(rel, new, merged, changed=True)
+            return self._commit(rel, new, disk, change, merged)
 
-    def force_write(self, rel: str, new: bytes, *, before: bytes | None, what: str = "change") -> None:
-        """Write without the conflict check (the user chose to overwrite)."""
-        with self._lock:
-            self._own.append((rel, digest(new)))  # before the write: the watcher may be quick
-            atomic_write(self.path(rel), new)
-            self._undo.append(Written(rel, before, digest(new), what))
-            del self._undo[:-UNDO_DEPTH]
+    def overwrite(self, rel: str, new: bytes, *, what: str = "change") -> Saved:
+        """Write ``new`` whatever the file holds (the user chose to overwrite): the bytes on
+        disk at this moment are kept as a conflict copy first."""
+        with self.locked(rel):
+            disk = self.read(rel)
+            copy = self.write_conflict_copy(rel, disk) if disk is not None and disk != new else None
+            change = Change(disk, new)
+            change.what = what
+            saved = self._commit(rel, new, disk, change, merged=False)
+            return Saved(rel, saved.data, False, True, saved.notice, copy)
+
+    @staticmethod
+    def _rebase(rel: str, change: Change, disk: bytes | None) -> bytes:
+        new = change.rebase(disk) if disk is not None else None
+        if new is None:
+            raise Conflict(rel, disk)
+        return new
+
+    def _commit(self, rel: str, new: bytes, disk: bytes | None, change: Change, merged: bool) -> Saved:
+        """Write ``new`` over ``disk`` (what the file holds), checking again right before and
+        after the replace (the lock keeps notesui out, not other programs)."""
+        self._clean_folder(self.path(rel).parent)
+        for _ in range(MAX_ROUNDS):
+            try:
+                late = self._replace(rel, new, disk)
+            except _Changed as changed:  # nothing written: re-apply to what is there now
+                disk = changed.data
+                new, merged = self._rebase(rel, change, disk), True
+                continue
+            self._remember(rel, disk, new, change.what)
+            if late is None:
+                return Saved(rel, new, merged, changed=True)
+            return self._late_change(rel, new, late, change)
+        raise WriteError(f"can't save {rel}: it keeps changing on disk; nothing written, try again")
+
+    def _late_change(self, rel: str, written: bytes, late: bytes, change: Change) -> Saved:
+        """Another program changed the file (to ``late``) while ``written`` replaced it:
+        re-apply the change to its version, or keep its version as a conflict copy."""
+        rebased = change.rebase(late)
+        if rebased is not None:
+            try:
+                later = self._replace(rel, rebased, written)
+            except (_Changed, WriteError):
+                pass  # changed again: its first version goes to the copy
+            else:
+                self._remember(rel, late, rebased, change.what)
+                if later is None:
+                    return Saved(rel, rebased, merged=True, changed=True)
+                written, late = rebased, later
+        copy = self.write_conflict_copy(rel, late)
+        return Saved(rel, written, True, True, copy=copy, notice=(
+            f"{rel} was changed by another program while notesui saved it; that program's "
+            f"version is kept in {copy}"))
+
+    def _replace(self, rel: str, new: bytes, expected: bytes | None) -> bytes | None:
+        """``atomic_write`` of ``new`` over a file that should hold ``expected``."""
+        self._own.append((rel, digest(new)))  # before the write: the watcher may be quick
+        try:
+            return atomic_write(self.path(rel), new, expected=expected)
+        except _InPlaceFailed as failed:
+            copy = self.write_conflict_copy(rel, failed.original)
+            raise WriteError(
+                f"can't save {rel} (written in place): {failed.reason}, and its original bytes "
+                f"could not be put back; they are kept in {copy}"
+            ) from None
+
+    def _remember(self, rel: str, before: bytes | None, new: bytes, what: str) -> None:
+        self._undo.append(Written(rel, before, digest(new), what))
+        del self._undo[:-UNDO_DEPTH]
+
+    def _clean_folder(self, folder: Path) -> None:
+        """Temporary files left in this folder by a notesui that was killed go, once."""
+        if folder not in self._cleaned:
+            self._cleaned.add(folder)
+            clean_stale_temps(folder, recursive=False)
 
     def write_conflict_copy(self, rel: str, data: bytes) -> Path:
-        """Save ``data`` next to ``rel`` as a conflict copy; returns its path."""
-        path = conflict_copy_path(self.path(rel))
+        """Save ``data`` as a conflict copy of ``rel`` under ``.notesui/conflicts``."""
+        path = conflict_copy_path(self.root, rel)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WriteError(f"can't keep a conflict copy of {rel}: {_reason(error)}") from error
         atomic_write(path, data)
         return path
 
@@ -277,49 +576,22 @@ class Store:
             if not self._undo:
                 raise LookupError("nothing to undo")
             last = self._undo[-1]
-            disk = self.read(last.rel)
-            if disk is None or digest(disk) != last.after:
-                raise Conflict(last.rel, disk)
-            if last.before is None:  # the write created the file: undoing removes it
-                try:
-                    os.unlink(self.path(last.rel))
-                except OSError as error:
-                    raise WriteError(f"can't remove {last.rel}: {_reason(error)}") from error
-            else:
-                self._own.append((last.rel, digest(last.before)))
-                atomic_write(self.path(last.rel), last.before)
+            with self.locked(last.rel):
+                disk = self.read(last.rel)
+                if disk is None or digest(disk) != last.after:
+                    raise Conflict(last.rel, disk)
+                if last.before is None:  # the write created the file: undoing removes it
+                    try:
+                        os.unlink(self.path(last.rel))
+                    except OSError as error:
+                        raise WriteError(f"can't remove {last.rel}: {_reason(error)}") from error
+                else:
+                    self._own.append((last.rel, digest(last.before)))
+                    try:
+                        late = atomic_write(self.path(last.rel), last.before, expected=disk)
+                    except _Changed as changed:
+                        raise Conflict(last.rel, changed.data) from None
+                    if late is not None:  # changed while undoing: that version is kept
+                        self.write_conflict_copy(last.rel, late)
             self._undo.pop()
             return last
-
-
-def merge(based_on: bytes, new: bytes, disk: bytes, span: tuple[int, int]) -> bytes | None:
-    """Splice a change into content that changed meanwhile, when the bytes it replaced are
-    still there unchanged; None when they are not (or can't be told apart)."""
-    start, end = span
-    old_part = based_on[start:end]
-    # the change replaced based_on[start:end] by new[start:len(new) - (len(based_on) - end)]
-    new_part = new[start : len(new) - (len(based_on) - end)]
-    if not old_part:
-        # an insertion: anchor it on the bytes just before it
-        anchor = based_on[max(0, start - 200) : start]
-        where = _nearest(disk, anchor, start - len(anchor)) if anchor else 0
-        if where is None:
-            return None
-        at = where + len(anchor)
-        return disk[:at] + new_part + disk[at:]
-    where = _nearest(disk, old_part, start)
-    if where is None:
-        return None
-    return disk[:where] + new_part + disk[where + len(old_part) :]
-
-
-def _nearest(data: bytes, part: bytes, near: int) -> int | None:
-    """The offset of the occurrence of ``part`` in ``data`` nearest to ``near``."""
-    found = []
-    position = data.find(part)
-    while position != -1 and len(found) < 1000:
-        found.append(position)
-        position = data.find(part, position + 1)
-    if not found:
-        return None
-    return min(found, key=lambda p: abs(p - near))

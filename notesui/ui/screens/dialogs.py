@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,8 +30,18 @@ DIALOG_CSS = """
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Choice(Generic[T]):
+    """One answer: its button's label, its value, and a key that picks it (shown on it)."""
+
+    label: str
+    value: T
+    key: str | None = None
+
+
 class ChoiceScreen(ModalScreen[T], Generic[T]):
-    """A question with a button per answer; ``escape`` answers ``cancel``."""
+    """A question with a button per answer; ``escape`` answers ``cancel``; a choice's key
+    picks it; the ``default`` choice has the focus."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,29 +50,39 @@ class ChoiceScreen(ModalScreen[T], Generic[T]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, title: str, message: str, choices: list[tuple[str, T]], cancel: T) -> None:
+    def __init__(self, title: str, message: str, choices: list[Choice[T] | tuple[str, T]], cancel: T,
+                 default: int = 0) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
-        self.choices = choices
+        self.choices = [c if isinstance(c, Choice) else Choice(*c) for c in choices]
         self.cancel = cancel
+        self.default = default
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(one_line(self.title_text), classes="title", markup=False)
             yield Static(strip_controls(self.message), classes="message", markup=False)
             with Horizontal():
-                for number, (label, _) in enumerate(self.choices):
-                    yield Button(label, id=f"choice-{number}", variant="primary" if number == 0 else "default")
+                for number, choice in enumerate(self.choices):
+                    label = Text(choice.label + (f" ({choice.key})" if choice.key else ""))
+                    variant = "primary" if number == self.default else "default"
+                    yield Button(label, id=f"choice-{number}", variant=variant)
 
     def on_mount(self) -> None:
-        self.query_one("#choice-0", Button).focus()
+        self.query_one(f"#choice-{self.default}", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        choice = next((c for c in self.choices if c.key and c.key == event.character), None)
+        if choice is not None:
+            event.stop()
+            self.dismiss(choice.value)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         number = int((event.button.id or "choice-0").rsplit("-", 1)[1])
-        self.dismiss(self.choices[number][1])
+        self.dismiss(self.choices[number].value)
 
     def action_cancel(self) -> None:
         self.dismiss(self.cancel)

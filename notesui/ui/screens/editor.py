@@ -16,10 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from notesui.core.document import Document, Heading
-from notesui.core.edits import EditText, edit_text, replace_range
-from notesui.core.store import Conflict, WriteError
+from notesui.core.edits import EditText, SectionEdit, edit_text
+from notesui.core.store import CONFLICTS, Conflict, WriteError
 from notesui.core.text import one_line
-from notesui.ui.screens.dialogs import ChoiceScreen
+from notesui.ui.screens.dialogs import Choice, ChoiceScreen
 
 if TYPE_CHECKING:
     from notesui.app import NotesApp
@@ -101,10 +101,9 @@ class EditorScreen(Screen[None]):
 
     # -- saving -----------------------------------------------------------------------
 
-    def _new_bytes(self) -> bytes:
-        return replace_range(
-            self.data, self.start, self.end, self.text, self.edit.newline, stand_ins=self.edit.stand_ins
-        )
+    def _change(self) -> SectionEdit:
+        return SectionEdit(self.rel, self.data, self.start, self.end, self.text, self.edit.newline,
+                           stand_ins=self.edit.stand_ins)
 
     def action_save(self) -> bool:
         """Save; returns whether the text is now safely in the file."""
@@ -114,44 +113,36 @@ class EditorScreen(Screen[None]):
         if self.readonly:
             self.notify(f"{self.rel} is read-only: {self.readonly}", severity="error")
             return False
-        new = self._new_bytes()
+        change = self._change()
         self._saving = True
         try:
             if self.file_gone:
-                self.app_.force_write(self.rel, new, what="edit")
-                saved = new
+                saved = self.app_.overwrite(self.rel, change.new, what="edit")
                 self.file_gone = False
             else:
-                result = self.app_.write_file(self.rel, self.data, new, what="edit", merge_span=(self.start, self.end))
-                saved = result.data
-                if result.merged:
+                saved = self.app_.write_file(self.rel, change)
+                if saved.merged:
                     self.notify("The file had changed on disk: your edit was merged in, both kept.")
         except WriteError as error:
             self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error", timeout=10)
             return False
         except Conflict as conflict:
-            self._ask_conflict(new, conflict)
+            self._ask_conflict(conflict)
             return False
         finally:
             self._saving = False
-        self._rebase(new, saved)
+        self._rebase(saved.data, change.span)
         self.notify(f"Saved {self.rel}.")
         return True
 
-    def _rebase(self, written: bytes, on_disk: bytes) -> None:
-        """After a save, the next one is based on the file as it is now. The range this
-        editor owns is found without re-parsing: it starts where it did, and ends where the
-        text written ends (shifted, after a merge, by what changed before it)."""
-        length = len(written) - (len(self.data) - self.end) - self.start
-        start = self.start
-        if on_disk != written:  # merged into content changed outside: find our text again
-            found = on_disk.find(written[start : start + length])
-            start = found if found >= 0 else start
-        self.data, self.start, self.end = on_disk, start, start + length
+    def _rebase(self, on_disk: bytes, span: tuple[int, int]) -> None:
+        """After a save, the next one is based on the file as it is now, and on the range
+        where the text was written (the change knows it, merged or not)."""
+        self.data, (self.start, self.end) = on_disk, span
         self.saved_text = self.text
         self._update_state()
 
-    def _ask_conflict(self, new: bytes, conflict: Conflict) -> None:
+    def _ask_conflict(self, conflict: Conflict) -> None:
         if conflict.disk is None:  # deleted meanwhile: saving recreates it
             self.file_gone = True
             if self.action_save():
@@ -159,25 +150,27 @@ class EditorScreen(Screen[None]):
             return
         message = (
             f"{self.rel} changed on disk since you started editing, and this section was "
-            "changed there too.\n\nOverwrite: your version is saved and the disk version is kept "
-            "as a conflict copy.\nKeep disk: the file stays as it is and your version goes to a "
-            "conflict copy next to it."
+            "changed there too (or can't be found there for sure).\n\n"
+            "Overwrite: your version is saved; the disk version, as it is at that moment, is "
+            f"kept as a conflict copy in {CONFLICTS}/.\n"
+            f"Keep disk: the file stays as it is; your version goes to a conflict copy in {CONFLICTS}/."
         )
 
         def chosen(choice: str) -> None:
+            change = self._change()
             try:
                 if choice == "overwrite":
-                    copy = self.app_.store.write_conflict_copy(self.rel, conflict.disk or b"")
                     self._saving = True
                     try:
-                        self.app_.force_write(self.rel, new, what="edit")
+                        saved = self.app_.overwrite(self.rel, change.new, what="edit")
                     finally:
                         self._saving = False
-                    self.notify(f"Saved. The disk version is in {copy.name}.", timeout=10)
-                    self._rebase(new, new)
+                    where = f" The disk version is in {saved.copy}." if saved.copy else ""
+                    self.notify(f"Saved.{where}", timeout=12)
+                    self._rebase(saved.data, change.span)
                 elif choice == "copy":
-                    copy = self.app_.store.write_conflict_copy(self.rel, new)
-                    self.notify(f"Your version is in {copy.name}; the file is unchanged.", timeout=10)
+                    copy = self.app_.store.write_conflict_copy(self.rel, change.new)
+                    self.notify(f"Your version is in {copy}; the file is unchanged.", timeout=12)
                     self.saved_text = self.text
                     self.dismiss()
             except WriteError as error:
@@ -187,8 +180,10 @@ class EditorScreen(Screen[None]):
             ChoiceScreen(
                 "The file changed on disk",
                 message,
-                [("Overwrite", "overwrite"), ("Keep disk + copy", "copy"), ("Back to editing", "back")],
+                [Choice("Overwrite", "overwrite", "o"), Choice("Keep disk + copy", "copy", "k"),
+                 Choice("Back to editing", "back", "b")],
                 cancel="back",
+                default=2,
             ),
             chosen,
         )

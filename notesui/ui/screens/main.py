@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Notebook, count
-from notesui.core.edits import delete_section, insert_question
+from notesui.core.edits import DeleteSection, InsertQuestion
 from notesui.core.search import Hit
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
@@ -274,11 +274,10 @@ class MainScreen(Screen[None]):
                 return
             current = self.notebook.documents.get(doc.name, doc)
             after = current.heading(heading.index) if heading is not None else None
-            new, line = insert_question(current, after, title)
-            position = after.section.end if after is not None else len(current.data)
-            if not self.app_.try_write(current, new, "new question", (position, position)):
+            change = InsertQuestion(current, after, title)
+            if not self.app_.try_write(doc.name, change):
                 return
-            added = self.notebook.documents[doc.name].heading_at_line(line)
+            added = self.notebook.documents[doc.name].heading_at_line(change.line)
             if added is not None:
                 self.jump_to(doc.name, added.index)
                 self.app.push_screen(EditorScreen(self.notebook.documents[doc.name], added))
@@ -298,8 +297,7 @@ class MainScreen(Screen[None]):
 
         def chosen(choice: str) -> None:
             if choice == "delete":
-                section = heading.section
-                if self.app_.try_write(doc, delete_section(doc, heading), "deletion", (section.start, section.end)):
+                if self.app_.try_write(doc.name, DeleteSection(doc, heading)):
                     self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
 
         self.app.push_screen(
