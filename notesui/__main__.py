@@ -18,8 +18,7 @@ from notesui import __version__
 if TYPE_CHECKING:
     from notesui.app import NotesApp
     from notesui.config import Config
-    from notesui.core.document import Document, Heading
-    from notesui.core.notebook import Notebook
+    from notesui.core.notebook import Notebook, Target
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -52,12 +51,14 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     search.add_argument("--limit", type=int, default=10, metavar="N")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    show = sub("show", "Print a section: REF is rel/path.md:LINE or a query (its best hit).")
+    show = sub("show", "Print what each REF names: rel/path.md:LINE a section, rel/path.md a file's "
+               "preamble and outline, path/ a folder's files; anything else is a query (its best hit).")
     show.add_argument("ref", nargs="+")
     show.add_argument("--plain", action="store_true", help="the raw Markdown")
 
-    mark = sub("mark", "Set (or with --undo clear) the mastered mark on the heading REF names "
-               "(rel/path.md:LINE or a query's best hit).")
+    mark = sub("mark", "Set (or with --undo clear) the mastered mark on the question each REF names: "
+               "rel/path.md:LINE, or a query that is exactly one heading's title. A section, a file "
+               "(rel/path.md) or a folder (path/) needs --all.")
     mark.add_argument("ref", nargs="+")
     mark.add_argument("--undo", action="store_true", help="clear the mark instead")
     mark.add_argument("--all", action="store_true", help="every question under REF instead")
@@ -69,7 +70,9 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     importer.add_argument("sources", nargs="+", metavar="SRC")
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
 
-    check = sub("check", "Parse every file and report problems (exit 1 if a file can't be read).")
+    check = sub("check", "Parse every file and report errors (a file that is unreadable, not UTF-8, binary "
+        "or not a regular file, or a folder that can't be read: exit 1) and warnings (empty "
+        "answers, duplicate titles: exit 0).")
     return {"search": search, "show": show, "mark": mark, "stats": stats, "import": importer, "check": check}
 
 
@@ -90,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exit_.code or 0)
         return run_app(options.dir_option or options.dir)
     except UsageError as error:
-        print(f"notesui: {error}", file=sys.stderr)
+        err(str(error))
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
@@ -99,12 +102,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- shared ---------------------------------------------------------------------------
 
 
+def out(line: str = "") -> None:
+    """Print a line of text output: whatever it quotes from notes and names, nothing in it
+    reaches the terminal raw (PRODUCT §12)."""
+    from notesui.core.text import visible
+
+    print(visible(line))
+
+
+def err(message: str) -> None:
+    from notesui.core.text import visible
+
+    print(f"notesui: {visible(message)}", file=sys.stderr)
+
+
+def out_json(value: object) -> None:
+    """One JSON document on a line: control characters escaped, valid UTF-8 for any name."""
+    from notesui.core.text import json_safe
+
+    print(json_safe(json.dumps(value, ensure_ascii=False)))
+
+
 def _config() -> Config:
     from notesui.config import load_config
 
     config = load_config()
     for notice in config.notices:
-        print(f"notesui: {notice}", file=sys.stderr)
+        err(notice)
     return config
 
 
@@ -115,36 +139,51 @@ def _notebook(directory: str | None) -> Notebook:
     root = locations.notes_root(directory, _config().notes_dir)
     if not root.is_dir():
         raise UsageError(f"notes folder not found: {root}")
-    return Notebook.open(root)
+    notebook = Notebook.open(root)
+    for rel, reason in notebook.skipped:
+        err(f"skipped {rel}: {reason}")
+    return notebook
 
 
-def _found(options: argparse.Namespace) -> tuple[Notebook, str, Document, Heading | None] | None:
-    """The notebook and what ``options.ref`` names in it; None (said on stderr) when nothing."""
-    notebook = _notebook(options.dir)
-    found = _find(notebook, " ".join(options.ref))
-    if found is None:
-        print("notesui: nothing found", file=sys.stderr)
-        return None
-    return (notebook, *found)
+class Refused(Exception):
+    """A reference that can't be acted on; the message says why (exit 1, or 2 for usage)."""
+
+    def __init__(self, message: str, status: int = EXIT_NOTHING) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-def _find(notebook: Notebook, ref: str) -> tuple[str, Document, Heading | None] | None:
-    """A reference: ``rel/path.md:LINE``, ``rel/path.md``, or else a query's best hit."""
-    from notesui.core.notebook import BadReference
+def _target(notebook: Notebook, ref: str, *, query: str) -> Target:
+    """What ``ref`` names. A query is taken as its best hit (``query="best"``) or only when
+    exactly one heading's title is exactly the query (``query="exact"``, for writes)."""
+    from notesui.core.notebook import BadReference, Target
     from notesui.core.search import search
 
     try:
-        doc, heading = notebook.resolve(ref)
-        return doc.name, doc, heading
-    except BadReference:
-        pass
-    hits = search(notebook, ref, limit=1)
-    if not hits:
-        return None
-    doc = notebook.documents[hits[0].file]
-    return hits[0].file, doc, doc.heading_at_line(hits[0].line - 1)
+        target = notebook.resolve(ref)
+    except BadReference as error:
+        raise Refused(str(error)) from None
+    if target is not None:
+        return target
+    if query == "best":
+        hits = search(notebook, ref, limit=1)
+        if not hits:
+            raise Refused(f"nothing found for {ref!r}")
+        doc = notebook.documents[hits[0].file]
+        return Target("heading", hits[0].file, doc.headings[hits[0].index])
+    from notesui.core.textnorm import normalize
+
+    wanted = normalize(ref)
+    exact = [(rel, h) for rel, _, h in notebook.headings() if normalize(h.title) == wanted]
+    if len(exact) == 1:
+        return Target("heading", exact[0][0], exact[0][1])
+    hits = search(notebook, ref, limit=5)
+    listed = "".join(f"\n  {h.file}:{h.line}  {h.title}" for h in hits)
+    why = f"{len(exact)} headings are titled {ref!r}" if exact else f"no heading is titled exactly {ref!r}"
+    raise Refused(f"{why}: name one as FILE:LINE" + (f"; the closest:{listed}" if listed else ""))
 
 
+# -- commands -------------------------------------------------------------------------
 # -- commands -------------------------------------------------------------------------
 
 
@@ -174,67 +213,110 @@ def cmd_search(options: argparse.Namespace) -> int:
     hits = search(_notebook(options.dir), " ".join(options.query), limit=options.limit)
     for hit in hits:
         if options.json:
-            print(json.dumps(hit.as_json(), ensure_ascii=False))
+            out_json(hit.as_json())
         else:
             mark = "✓" if hit.mastered else " "
             crumbs = " › ".join(hit.path)
-            print(f"{mark} {hit.file}:{hit.line}  {hit.title}" + (f"  ({crumbs})" if crumbs else ""))
+            out(f"{mark} {hit.file}:{hit.line}  {hit.title}" + (f"  ({crumbs})" if crumbs else ""))
     return EXIT_OK if hits else EXIT_NOTHING
 
 
-def cmd_show(options: argparse.Namespace) -> int:
-    from notesui.core.mastery import strip_markers
-    from notesui.core.text import strip_controls
+def _each(options: argparse.Namespace, act: Callable[[Notebook, str], None]) -> int:
+    """Act on each REF in turn; a refused one is said on stderr and the others still run."""
+    notebook = _notebook(options.dir)
+    status = EXIT_OK
+    for ref in options.ref:
+        try:
+            act(notebook, ref)
+        except Refused as refused:
+            err(str(refused))
+            status = max(status, refused.status)
+    return status
 
-    found = _found(options)
-    if found is None:
-        return EXIT_NOTHING
-    _, rel, doc, heading = found
+
+def cmd_show(options: argparse.Namespace) -> int:
+    return _each(options, lambda notebook, ref: _show(notebook, _target(notebook, ref, query="best"), options.plain))
+
+
+def _show(notebook: Notebook, target: Target, plain: bool) -> None:
+    from notesui.core.mastery import strip_markers
+    from notesui.core.text import strip_controls, visible
+
+    if target.kind == "folder":
+        prefix = target.rel + "/" if target.rel else ""
+        for rel, doc in notebook.documents.items():
+            if rel.startswith(prefix):
+                questions = sum(1 for _ in doc.questions())
+                out(f"{rel}  ({questions} questions)")
+        return
+    doc = notebook.documents[target.rel]
     if doc.error:
-        print(f"notesui: {rel}: {doc.error}", file=sys.stderr)
+        err(f"{target.rel}: {doc.error}")
+    heading = target.heading
     text = doc.span_text(heading.section if heading else doc.preamble)
-    if options.plain:
-        sys.stdout.write(text if not sys.stdout.isatty() else strip_controls(text))
-        return EXIT_OK
+    if heading is None:  # a file: its preamble, then its outline
+        outline = "".join(f"{'  ' * (h.level - 1)}- {h.title}  ({target.rel}:{h.line + 1})\n" for h in doc.headings)
+        text = text + ("\n" if text and not text.endswith("\n") else "") + outline
+    if plain:
+        sys.stdout.write(visible(text))
+        return
     from rich.console import Console
     from rich.markdown import Markdown
 
     console = Console()
-    crumbs = " › ".join([rel, *(h.title for h in doc.path_of(heading))] if heading else [rel])
-    console.print(crumbs, style="bold", markup=False, highlight=False)
-    console.print(Markdown(strip_markers(strip_controls(text))))
-    return EXIT_OK
+    crumbs = " › ".join([target.rel, *(h.title for h in doc.path_of(heading))] if heading else [target.rel])
+    console.print(visible(crumbs), style="bold", markup=False, highlight=False)
+    if heading is None:
+        console.print(Markdown(strip_markers(strip_controls(doc.span_text(doc.preamble)))))
+        console.print(visible(text[len(doc.span_text(doc.preamble)):]), markup=False, highlight=False)
+    else:
+        console.print(Markdown(strip_markers(strip_controls(text))))
 
 
 def cmd_mark(options: argparse.Namespace) -> int:
+    return _each(options, lambda notebook, ref: _mark(notebook, ref, options))
+
+
+def _mark(notebook: Notebook, ref: str, options: argparse.Namespace) -> None:
     from notesui.core.edits import MarkChange
     from notesui.core.mastery import today
     from notesui.core.store import Conflict, Store, WriteError
 
-    found = _found(options)
-    if found is None:
-        return EXIT_NOTHING
-    notebook, rel, doc, heading = found
-    if heading is None and not options.all:
-        raise UsageError(f"{rel} is a file: name a heading (rel/path.md:LINE), or add --all")
-    if doc.readonly:
-        print(f"notesui: {rel} is read-only: {doc.error}", file=sys.stderr)
-        return EXIT_NOTHING
-    targets = list(doc.questions(heading)) if options.all else [heading]
+    target = _target(notebook, ref, query="exact")
+    if target.kind != "heading" or not target.heading.is_question:  # type: ignore[union-attr]
+        if not options.all:
+            what = {"folder": "a folder", "file": "a file"}.get(target.kind, "a section")
+            name = target.rel or "."
+            if target.heading is not None:
+                name = f"{target.rel}:{target.heading.line + 1} {target.heading.title}"
+            raise Refused(f"{name} is {what}, not a question: add --all to mark every question "
+                          "under it, or name one question as FILE:LINE", status=EXIT_USAGE)
+    prefix = target.rel + "/" if target.rel else ""
+    rels = [target.rel] if target.kind != "folder" else [r for r in notebook.documents if r.startswith(prefix)]
     mastered = not options.undo
-    changing = [h for h in targets if h is not None and h.mastered != mastered]
     verb = "mastered" if mastered else "not mastered"
-    if changing:
-        try:
-            Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
-        except (WriteError, Conflict) as error:
-            print(f"notesui: {error}; nothing written", file=sys.stderr)
-            return EXIT_NOTHING
-    for target in targets:
-        if target is not None:
-            state = "now" if target in changing else "already"
-            print(f"{state} {verb}: {rel}:{target.line + 1}  {target.title}")
-    return EXIT_OK
+    problems = []
+    for rel in rels:
+        doc = notebook.documents[rel]
+        if doc.readonly:
+            problems.append(f"{rel} is read-only: {doc.error}")
+            continue
+        under = doc.heading(target.heading.index) if target.heading is not None else None
+        targets = list(doc.questions(under)) if options.all else [under]
+        changing = [h for h in targets if h is not None and h.mastered != mastered]
+        if changing:
+            try:
+                Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
+            except (WriteError, Conflict) as error:
+                problems.append(f"{error}; nothing written to {rel}")
+                continue
+            notebook.reload(rel)
+        for heading in targets:
+            if heading is not None:
+                state = "now" if heading in changing else "already"
+                out(f"{state} {verb}: {rel}:{heading.line + 1}  {heading.title}")
+    if problems:
+        raise Refused("; ".join(problems))
 
 
 def cmd_stats(options: argparse.Namespace) -> int:
@@ -253,12 +335,12 @@ def cmd_stats(options: argparse.Namespace) -> int:
 
     if options.json:
         files = [{"file": rel, **as_dict(c)} for rel, c in rows]
-        print(json.dumps({"files": files, "total": as_dict(total)}, ensure_ascii=False))
+        out_json({"files": files, "total": as_dict(total)})
         return EXIT_OK
     width = max([len("total"), *(len(rel) for rel, _ in rows)])
-    print(f"{'file':<{width}}  questions  answered  mastered")
+    out(f"{'file':<{width}}  questions  answered  mastered")
     for rel, c in [*rows, ("total", total)]:
-        print(f"{rel:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
+        out(f"{rel:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
     return EXIT_OK
 
 
@@ -273,7 +355,7 @@ def cmd_import(options: argparse.Namespace) -> int:
         try:
             text = source.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            print(f"notesui: {source}: can't import: {error}", file=sys.stderr)
+            err(f"{source}: can't import: {error}")
             status = EXIT_NOTHING
             continue
         converted = convert(text)
@@ -284,38 +366,40 @@ def cmd_import(options: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         target = out / (source.stem + ".md")
         if target.exists():
-            print(f"notesui: {target} exists; not overwritten", file=sys.stderr)
+            err(f"{target} exists; not overwritten")
             status = EXIT_NOTHING
             continue
         target.write_text(converted.markdown, encoding="utf-8", newline="")
-        print(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
+        out(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
     return status
 
 
 def cmd_check(options: argparse.Namespace) -> int:
+    """Errors (a file or folder that can't be read as notes: exit 1) and warnings (exit 0)."""
     notebook = _notebook(options.dir)
-    unreadable = 0
-    problems = 0
+    errors = warnings = 0
+    for rel, reason in notebook.skipped:
+        out(f"{rel}: error: skipped: {reason}")
+        errors += 1
     for rel, doc in notebook.documents.items():
         if doc.error:
-            print(f"{rel}: error: {doc.error}")
-            unreadable += not doc.text
-            problems += 1
+            out(f"{rel}: error: {doc.error}")
+            errors += 1
         for warning in doc.warnings:
-            print(f"{rel}: warning: {warning}")
-            problems += 1
+            out(f"{rel}: warning: {warning}")
+            warnings += 1
         titles = Counter(h.title.casefold() for h in doc.headings if h.is_question)
         for heading in doc.headings:
             where = f"{rel}:{heading.line + 1}"
             if heading.is_question and not heading.has_answer:
-                print(f"{where}: empty answer: {heading.title}")
-                problems += 1
+                out(f"{where}: warning: empty answer: {heading.title}")
+                warnings += 1
             if heading.is_question and titles[heading.title.casefold()] > 1:
-                print(f"{where}: duplicate title: {heading.title}")
-                problems += 1
+                out(f"{where}: warning: duplicate title: {heading.title}")
+                warnings += 1
     files = len(notebook.documents)
-    print(f"{files} files checked, {problems} problems, {unreadable} unreadable")
-    return EXIT_NOTHING if unreadable else EXIT_OK
+    out(f"{files} files checked, {errors} errors, {warnings} warnings")
+    return EXIT_NOTHING if errors else EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ def test_show_by_query_and_nothing(sample_notes: Path) -> None:
 def test_check_reports_problems_and_exit_status(sample_notes: Path) -> None:
     result = run("check", "--dir", str(sample_notes))
     assert result.returncode == 0
-    assert "basics.md:13: empty answer: Unanswered question" in result.stdout
+    assert "basics.md:13: warning: empty answer: Unanswered question" in result.stdout
     (sample_notes / "binary.md").write_bytes(b"\x00\x01\x02")
     result = run("check", "--dir", str(sample_notes))
     assert result.returncode == 1 and "binary.md: error: binary file" in result.stdout
@@ -150,3 +151,127 @@ def test_mark_errors(sample_notes: Path, tmp_path: Path) -> None:
     (sample_notes / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
     assert main(["mark", "latin1.md:1", "--dir", str(sample_notes)]) == 1
     assert (sample_notes / "latin1.md").read_bytes() == "# Caf\xe9\n".encode("latin-1")
+
+
+# -- references: a FILE:LINE never writes anywhere else ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["basics.md:99", "basics.md:0", "basics.md:7", "Basics.md:5", "basic.md:5", "missing/x.md:1", "nosuch/"],
+)
+def test_mark_with_a_bad_reference_writes_nothing(sample_notes: Path, ref: str) -> None:
+    before = {p: p.read_bytes() for p in sample_notes.rglob("*.md")}
+    result = run("mark", ref, "--all", "--dir", str(sample_notes))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "notesui: " in result.stderr
+    assert {p: p.read_bytes() for p in sample_notes.rglob("*.md")} == before
+
+
+def test_bad_line_names_the_nearest_headings(sample_notes: Path) -> None:
+    result = run("show", "basics.md:7", "--dir", str(sample_notes))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "basics.md:5 What is LoRA?" in result.stderr and "basics.md:9 什么是微调？" in result.stderr
+
+
+def test_mark_all_of_a_file_never_marks_a_similar_file(tmp_path: Path) -> None:
+    (tmp_path / "chapter.md").write_text("# One\n\na\n")
+    result = run("mark", "--all", "chapter-notes.md", "--dir", str(tmp_path))
+    assert result.returncode == 1 and "did you mean chapter.md" in result.stderr
+    assert "mastered" not in (tmp_path / "chapter.md").read_text()
+
+
+def test_several_refs_act_on_each(sample_notes: Path) -> None:
+    result = run("mark", "basics.md:5", "topics/attention.md:3", "--dir", str(sample_notes))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("now mastered") == 2
+    assert "<!-- mastered" in (sample_notes / "topics" / "attention.md").read_text()
+    shown = run("show", "basics.md:5", "topics/attention.md:3", "--plain", "--dir", str(sample_notes))
+    assert "What is LoRA?" in shown.stdout and "What is MQA?" in shown.stdout
+
+
+def test_mark_refuses_a_section_without_all_and_a_vague_query(sample_notes: Path) -> None:
+    result = run("mark", "basics.md:3", "--dir", str(sample_notes))
+    assert result.returncode == 2 and "is a section" in result.stderr and "--all" in result.stderr
+    result = run("mark", "LoRA", "--dir", str(sample_notes))  # not exactly a title
+    assert result.returncode == 1 and "FILE:LINE" in result.stderr and "basics.md:5" in result.stderr
+    assert "mastered" not in (sample_notes / "basics.md").read_text()
+    result = run("mark", "what is lora?", "--dir", str(sample_notes))  # exactly one title
+    assert result.returncode == 0 and "now mastered: basics.md:5" in result.stdout
+
+
+def test_show_a_file_prints_its_preamble_and_outline(sample_notes: Path) -> None:
+    result = run("show", "basics.md", "--plain", "--dir", str(sample_notes))
+    assert result.stdout.startswith("Preamble of basics.\n")
+    assert "  - What is LoRA?  (basics.md:5)" in result.stdout
+
+
+def test_mark_on_a_utf16_file_says_why(sample_notes: Path) -> None:
+    (sample_notes / "wide.md").write_bytes("# Q\n\nA\n".encode("utf-16"))
+    result = run("mark", "wide.md:1", "--dir", str(sample_notes))
+    assert result.returncode == 1 and "UTF-16" in result.stderr
+
+
+# -- names and notes never drive the terminal --------------------------------------------
+
+
+def test_escape_sequences_in_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "x\x1b]0;pwned\x07"
+    folder.mkdir()
+    (folder / "clip\x1b]52;c;aGk=\x07.md").write_text("# Q \x1b[31mred\n\nDanger \x1b[2J\x9b1m\n")
+    (tmp_path / os.fsdecode(b"caf\xe9.md")).write_text("# Caf\n\nx\n")
+    for args in (["stats"], ["search", "Q"], ["search", "Q", "--json"], ["check"], ["stats", "--json"],
+                 ["show", "Q"], ["show", "Q", "--plain"], ["mark", "--all", "."]):
+        result = subprocess.run([sys.executable, "-m", "notesui", *args, "--dir", str(tmp_path)],
+                                capture_output=True)
+        for stream in (result.stdout, result.stderr):
+            assert b"\x1b" not in stream and b"\x07" not in stream and b"\xc2\x9b" not in stream, (args, stream)
+            stream.decode("utf-8")  # valid UTF-8 whatever the names
+        assert result.returncode in (0, 1), (args, result.stderr)
+        if "--json" in args:
+            for line in result.stdout.decode().splitlines():
+                json.loads(line)
+    listed = run("stats", "--json", "--dir", str(tmp_path))
+    names = [f["file"] for f in json.loads(listed.stdout)["files"]]
+    assert "x\x1b]0;pwned\x07/clip\x1b]52;c;aGk=\x07.md" in names  # escaped, not lost
+    assert os.fsdecode(b"caf\xe9.md") in names
+
+
+# -- special files, unreadable folders, exit codes ----------------------------------------
+
+
+def test_special_files_are_listed_never_read(tmp_path: Path) -> None:
+    (tmp_path / "ok.md").write_text("# Q\n\nA\n")
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "zero.md").symlink_to("/dev/zero")
+    result = subprocess.run([sys.executable, "-m", "notesui", "check", "--dir", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "pipe.md: error: a named pipe (FIFO), not a regular file" in result.stdout
+    assert "zero.md: error: a character device, not a regular file" in result.stdout
+    stats = subprocess.run([sys.executable, "-m", "notesui", "stats", "--dir", str(tmp_path)],
+                           capture_output=True, text=True, timeout=60)
+    assert stats.returncode == 0 and "ok.md" in stats.stdout
+
+
+def test_an_unreadable_folder_is_reported(sample_notes: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    real = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("topics"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["check", "--dir", str(sample_notes)]) == 1
+    captured = capsys.readouterr()
+    assert "topics: error: skipped: folder can't be read: Permission denied" in captured.out
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    assert "skipped topics" in capsys.readouterr().err
+
+
+def test_check_exits_1_for_files_that_are_not_utf8(sample_notes: Path) -> None:
+    (sample_notes / "gbk.md").write_bytes("# 问题\n\n答案\n".encode("gbk"))
+    result = run("check", "--dir", str(sample_notes))
+    assert result.returncode == 1 and "gbk.md: error: not valid UTF-8" in result.stdout

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from notesui.core.notebook import BadReference, Notebook, discover
+from notesui.core.notebook import BadReference, Notebook, Target, discover
 
 
 def test_discover_skips_hidden_and_non_notes_and_sorts_naturally(tmp_path: Path) -> None:
@@ -51,12 +52,28 @@ def test_reload_one_file_and_deleted_file(sample_notes: Path) -> None:
 
 def test_resolve_references(sample_notes: Path) -> None:
     notebook = Notebook.open(sample_notes)
-    doc, heading = notebook.resolve("basics.md:5")
-    assert heading is not None and heading.title == "What is LoRA?"
-    doc, heading = notebook.resolve("basics.md:7")  # inside the answer
-    assert heading is not None and heading.title == "What is LoRA?"
-    assert notebook.resolve("topics/attention.md")[1] is None
-    with pytest.raises(BadReference):
-        notebook.resolve("missing.md:1")
-    with pytest.raises(BadReference):
-        notebook.resolve("basics.md:999")
+    target = notebook.resolve("basics.md:5")
+    assert target is not None and target.kind == "heading" and target.heading.title == "What is LoRA?"  # type: ignore[union-attr]
+    assert notebook.resolve("topics/attention.md") == Target("file", "topics/attention.md")
+    assert notebook.resolve("topics/") == Target("folder", "topics")
+    assert notebook.resolve(".") == Target("folder", "")
+    assert notebook.resolve("LoRA") is None  # a query
+    assert notebook.resolve("topics") is None  # a folder is written with its slash
+    assert notebook.resolve("chapter:3") is None
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("basics.md:7", "basics.md:7 is not a heading; the nearest headings: basics.md:5 What is LoRA?, basics.md:9"),
+        ("basics.md:0", "has no line 0"),
+        ("basics.md:999", "has no line 999"),
+        ("missing.md:1", "no notes file 'missing.md'"),
+        ("Basics.md:3", "did you mean basics.md"),
+        ("basic.md", "did you mean basics.md"),
+        ("nosuch/", "no folder 'nosuch'"),
+    ],
+)
+def test_a_file_reference_never_falls_back_to_a_search(sample_notes: Path, ref: str, message: str) -> None:
+    with pytest.raises(BadReference, match=re.escape(message)):
+        Notebook.open(sample_notes).resolve(ref)

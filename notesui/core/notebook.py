@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -19,15 +20,22 @@ def natural_key(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
-def discover(root: Path) -> list[str]:
+def discover(root: Path, skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Every notes file below ``root`` as a ``/``-separated relative path, in natural order.
 
     Hidden files and folders are skipped; symlinked folders are followed once (a folder
-    reached again through another link is not entered twice, so loops end).
+    reached again through another link is not entered twice, so loops end). A folder that
+    can't be read is added to ``skipped`` with the reason (``.`` for the root itself).
     """
     found: list[str] = []
     seen: set[tuple[int, int]] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True):
+
+    def unreadable(error: OSError) -> None:
+        if skipped is not None:
+            where = Path(os.path.relpath(error.filename or root, root)).as_posix()
+            skipped.append((where, f"folder can't be read: {error.strerror or error}"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=True):
         try:
             info = os.stat(folder)
         except OSError:
@@ -91,6 +99,7 @@ class Notebook:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.documents: dict[str, Document] = {}
+        self.skipped: list[tuple[str, str]] = []  # paths not read, and why
 
     @classmethod
     def open(cls, root: str | os.PathLike[str]) -> Notebook:
@@ -100,7 +109,8 @@ class Notebook:
 
     def load(self) -> None:
         """(Re)load every notes file under the root."""
-        rels = discover(self.root)
+        self.skipped = []
+        rels = discover(self.root, self.skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
             docs = list(pool.map(self._read, rels))
         self.documents = dict(zip(rels, docs))
@@ -175,20 +185,79 @@ class Notebook:
     def title_path(doc: Document, heading: Heading) -> tuple[str, ...]:
         return tuple(h.title for h in doc.path_of(heading))
 
-    def resolve(self, ref: str) -> tuple[Document, Heading | None]:
-        """Resolve ``rel/path.md:LINE`` (1-based) or ``rel/path.md`` to a file and heading.
-
-        Raises BadReference when the reference names no known file or line."""
-        rel, _, line = ref.rpartition(":")
-        if not rel or not line.isdigit():
-            rel, line = ref, ""
-        rel = rel.replace(os.sep, "/").removeprefix("./")
+    def resolve(self, ref: str) -> Target | None:
+        """What a reference names (PRODUCT §10): ``rel/path.md:LINE`` a heading (LINE is
+        1-based and must be a heading's line), ``rel/path.md`` a file, ``path/`` a folder;
+        None for anything else, which is a query. A reference to a file never falls back to
+        a search: a missing file or a line that is not a heading raises BadReference, whose
+        message names the nearest files or headings."""
+        match = _FILE_LINE.match(ref)
+        path, line = (match.group(1), match.group(2)) if match else (ref, None)
+        is_file = path.lower().endswith(NOTE_SUFFIXES)
+        if not is_file and line is None:
+            folder = self._folder(path)
+            return None if folder is None else Target("folder", folder)
+        if not is_file:
+            return None  # "topic:12" is a query, not a file
+        rel = self._rel(path)
         doc = self.documents.get(rel)
         if doc is None:
-            raise BadReference(f"no notes file {rel!r} under {self.root}")
-        if not line:
-            return doc, None
+            raise BadReference(f"no notes file {rel!r} under {self.root}{self._near_files(rel)}")
+        if line is None:
+            return Target("file", rel)
         number = int(line)
+        heading = next((h for h in doc.headings if h.line + 1 == number), None)
+        if heading is None:
+            raise BadReference(self._not_a_heading(rel, doc, number))
+        return Target("heading", rel, heading)
+
+    def _rel(self, path: str) -> str:
+        """A path as written on the command line -> relative to the root, with ``/``."""
+        candidate = Path(path).expanduser()
+        if candidate.is_absolute() or not (self.root / candidate).exists():
+            absolute = candidate if candidate.is_absolute() else Path.cwd() / candidate
+            with contextlib.suppress(ValueError, OSError):
+                return absolute.resolve().relative_to(self.root.resolve()).as_posix()
+        return candidate.as_posix().removeprefix("./")
+
+    def _folder(self, path: str) -> str | None:
+        """``path/`` (or ``.``) as a folder of the notes (``""``: the root); None for
+        anything else (a query)."""
+        if not (path.endswith("/") or path == "."):
+            return None
+        rel = self._rel(path.rstrip("/") or ".")
+        rel = "" if rel == "." else rel
+        if not (self.root / rel).is_dir():
+            raise BadReference(f"no folder {rel!r} under {self.root}")
+        return rel
+
+    def _near_files(self, rel: str) -> str:
+        from rapidfuzz import fuzz, process
+
+        near = process.extract(rel, list(self.documents), scorer=fuzz.WRatio, limit=3, score_cutoff=50)
+        return "; did you mean " + ", ".join(name for name, _, _ in near) + "?" if near else ""
+
+    @staticmethod
+    def _not_a_heading(rel: str, doc: Document, number: int) -> str:
+        if doc.readonly and not doc.headings:
+            return f"{rel} can't be read as notes: {doc.error}"
         if not 1 <= number <= max(doc.line_count, 1):
-            raise BadReference(f"{rel} has no line {number}")
-        return doc, doc.heading_at_line(number - 1)
+            where = f"{rel} has no line {number} (lines count from 1; it has {doc.line_count})"
+        else:
+            where = f"{rel}:{number} is not a heading"
+        before = [h for h in doc.headings if h.line + 1 < number][-1:]
+        after = [h for h in doc.headings if h.line + 1 > number][:1]
+        near = [f"{rel}:{h.line + 1} {h.title}" for h in before + after]
+        return where + ("; the nearest headings: " + ", ".join(near) if near else "; it has no headings")
+
+
+_FILE_LINE = re.compile(r"^(.+):(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a reference names: a heading, a file or a folder (``rel`` ``""``: the root)."""
+
+    kind: str  # "heading", "file" or "folder"
+    rel: str
+    heading: Heading | None = None
