@@ -362,9 +362,9 @@ def cmd_import(options: argparse.Namespace) -> int:
         if options.out is None:
             sys.stdout.write(converted.markdown)
             continue
-        out = Path(options.out)
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / (source.stem + ".md")
+        folder = Path(options.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / (source.stem + ".md")
         if target.exists():
             err(f"{target} exists; not overwritten")
             status = EXIT_NOTHING
