@@ -25,8 +25,11 @@ from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Change, Conflict, Saved, Store, WriteError, clean_stale_temps
 from notesui.core.text import one_line, strip_controls
 from notesui.core.watch import RESCAN, Coalescer, Watcher
+from notesui.drafts import Drafts, Kept
 from notesui.state import Place, load_state, save_state
 from notesui.ui.commands import JumpProvider
+from notesui.ui.screens.dialogs import Choice, ChoiceScreen
+from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.screens.main import MainScreen
 from notesui.ui.screens.search import SearchScreen
@@ -85,6 +88,7 @@ class NotesApp(App[None]):
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
         self.store = Store(self.root)
+        self.drafts = Drafts(self.root)
 
     def on_mount(self) -> None:
         notices = [*self.config.notices, *([self.state.notice] if self.state.notice else [])]
@@ -122,10 +126,56 @@ class NotesApp(App[None]):
         self.set_interval(0.05, self._flush_events, name="watch")
 
     def on_unmount(self) -> None:
+        self.drafts.keep_all()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
         save_state(self.state)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The app is about to end on an error: unsaved text is kept first."""
+        self.drafts.keep_all()
+        super()._handle_exception(error)
+
+    # -- unsaved text left by an earlier session ----------------------------------------
+
+    def offer_drafts(self) -> None:
+        """Offer the unsaved text an earlier session left for this notes folder."""
+        left = self.drafts.left()
+        if not left or self.notebook is None:
+            return
+        first = left[0]
+        where = " › ".join((first.rel, *first.titles))
+        more = f"\n\n{len(left) - 1} more will be offered after this one." if len(left) > 1 else ""
+        message = (
+            f"notesui ended with unsaved text in “{where}” ({first.saved_at.replace('T', ' ')}). "
+            f"It is kept in {first.path}.\n\nRestore opens the editor on that question with "
+            f"the text, to save or change; Later keeps it for next time; Discard deletes it.{more}"
+        )
+
+        def chosen(choice: str) -> None:
+            if choice == "restore":
+                self._restore_draft(first)
+            elif choice == "discard":
+                first.discard()
+                self.offer_drafts()
+
+        self.push_screen(
+            ChoiceScreen("Unsaved text from last time", message,
+                         [Choice("Restore", "restore", "r"), Choice("Later", "later", "l"),
+                          Choice("Discard", "discard", "d")], cancel="later"),
+            chosen,
+        )
+
+    def _restore_draft(self, kept: Kept) -> None:
+        heading = self.notebook.find_heading(kept.rel, kept.titles) if self.notebook else None
+        doc = self.notebook.documents.get(kept.rel) if self.notebook else None
+        if heading is None or doc is None or doc.readonly:
+            self.notify(f"“{' › '.join((kept.rel, *kept.titles))}” is not in the notes any more; "
+                        f"the text stays in {kept.path}.", severity="warning", timeout=12)
+            return
+        self.push_screen(EditorScreen(doc, heading, drafts=self.drafts, restore=kept),
+                         lambda _: self.offer_drafts())
 
     def on_notes_app_file_event(self, event: FileEvent) -> None:
         self.coalescer.add(event.rel, event.kind, time.monotonic())
@@ -263,6 +313,7 @@ class NotesApp(App[None]):
             )
         if not notebook.documents:
             self.notify(f"No .md files under {self.root}", severity="warning")
+        self.offer_drafts()
 
     def notify(
         self,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from notesui import locations
+from notesui.core.files import NotReadable, read_regular
 
 
 @dataclass
@@ -36,11 +37,12 @@ def load_config(path: Path | None = None) -> Config:
     path = path or locations.config_path()
     config = Config()
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit=1024 * 1024)
     except FileNotFoundError:
         return config
-    except OSError as error:
-        config.notices.append(f"config {path} can't be read ({error.strerror}); using defaults")
+    except (OSError, NotReadable) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        config.notices.append(f"config {path} can't be read ({reason}); using defaults")
         return config
     try:
         values = tomllib.loads(raw.decode("utf-8"))

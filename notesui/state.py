@@ -8,6 +8,7 @@ config's theme is changed. A state file that can't be read is ignored with a not
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from notesui import locations
+from notesui.core.files import NotReadable, read_regular
 
 Key = tuple[str, str, tuple[str, ...]]
 
@@ -54,7 +56,7 @@ def _key(value: Any) -> Key:
 def load_state(path: Path | None = None) -> State:
     path = path or state_path()
     try:
-        raw = json.loads(path.read_text("utf-8"))
+        raw = json.loads(read_regular(path, limit=16 * 1024 * 1024).decode("utf-8"))
         state = State(
             hide_mastered=_optional(raw.get("hide_mastered"), bool),
             theme=_optional(raw.get("theme"), str),
@@ -70,7 +72,7 @@ def load_state(path: Path | None = None) -> State:
         return state
     except FileNotFoundError:
         return State()
-    except (OSError, ValueError, TypeError, AttributeError) as error:
+    except (OSError, NotReadable, ValueError, TypeError, AttributeError) as error:
         return State(notice=f"state file {path} is unreadable ({error}); starting fresh")
 
 
@@ -81,7 +83,8 @@ def _optional(value: Any, kind: type) -> Any:
 
 
 def save_state(state: State, path: Path | None = None) -> None:
-    """Write the state atomically; a failure is silent (state is a convenience)."""
+    """Write the state atomically; a failure is silent (state is a convenience) and never
+    ends the app. Names that are not valid UTF-8 are kept as JSON escapes."""
     path = path or state_path()
     data = {
         "hide_mastered": state.hide_mastered,
@@ -96,10 +99,12 @@ def save_state(state: State, path: Path | None = None) -> None:
             for root, place in state.places.items()
         },
     }
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        encoded = json.dumps(data, ensure_ascii=True, indent=1).encode("ascii")
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+        temp.write_bytes(encoded)
         os.replace(temp, path)
-    except OSError:
-        pass
+    except Exception:  # noqa: BLE001 - the state is a convenience: nothing about it may end the app
+        with contextlib.suppress(OSError):
+            temp.unlink()

@@ -14,6 +14,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from notesui import locations
+from notesui.core.files import NotReadable, read_regular
 
 DEFAULT_THEME = "notesui-ink"
 COLOR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
@@ -54,7 +55,9 @@ def load_themes(folders: list[Path] | None = None) -> LoadedThemes:
 def theme_from_file(path: Path) -> Theme:
     """Read one theme file; raises ValueError with a message for the user."""
     try:
-        values = tomllib.loads(path.read_bytes().decode("utf-8"))
+        values = tomllib.loads(read_regular(path, limit=1024 * 1024).decode("utf-8"))
+    except NotReadable as error:
+        raise ValueError(f"can't be read ({error})") from error
     except OSError as error:
         raise ValueError(f"can't be read ({error.strerror or error})") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

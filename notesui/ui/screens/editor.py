@@ -13,16 +13,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from notesui.core.document import Document, Heading
 from notesui.core.edits import EditText, SectionEdit, edit_text
 from notesui.core.store import CONFLICTS, Conflict, WriteError
 from notesui.core.text import one_line
+from notesui.drafts import Drafts, Kept
 from notesui.ui.screens.dialogs import Choice, ChoiceScreen
 
 if TYPE_CHECKING:
     from notesui.app import NotesApp
+
+
+KEEP_DELAY = 1.0
+"""Seconds after the last change before unsaved text is kept on disk."""
 
 
 class EditorScreen(Screen[None]):
@@ -41,19 +47,29 @@ class EditorScreen(Screen[None]):
         Binding("escape", "leave", "Leave", priority=True),
     ]
 
-    def __init__(self, doc: Document, heading: Heading) -> None:
+    def __init__(self, doc: Document, heading: Heading, *, drafts: Drafts | None = None,
+                 restore: Kept | None = None) -> None:
+        """Edit ``heading``'s section of ``doc``. Unsaved text is kept in ``drafts`` (a
+        ``restore``d draft starts the editor with its text)."""
         super().__init__()
         self.rel = doc.name
         self.readonly = doc.error if doc.readonly else None
         self.title = heading.title
-        self.crumbs = " › ".join(map(one_line, (doc.name, *(h.title for h in doc.path_of(heading)))))
+        titles = tuple(h.title for h in doc.path_of(heading))
+        self.crumbs = " › ".join(map(one_line, (doc.name, *titles)))
         self.edit: EditText = edit_text(doc, heading)
         # what the next save is based on: the file's bytes and the range this editor owns
         self.data = doc.data
         self.start, self.end = heading.section.start, heading.section.end
         self.saved_text = self.edit.text
+        self.initial_text = restore.text if restore is not None else self.edit.text
         self.file_gone = False
         self._saving = False
+        self._area: TextArea | None = None
+        self.draft = drafts.open(self.rel, titles, restore) if drafts is not None else None
+        if self.draft is not None:
+            self.draft.source = self._unsaved
+        self._keep_timer: Timer | None = None
 
     @property
     def app_(self) -> NotesApp:
@@ -63,7 +79,8 @@ class EditorScreen(Screen[None]):
         yield Static(Text("Editing " + self.crumbs), id="editor-crumbs")
         yield Static("", id="editor-state", markup=False)
         yield Static("", id="editor-warning", markup=False)
-        area = TextArea.code_editor(self.edit.text, id="editor", soft_wrap=True, show_line_numbers=True)
+        area = TextArea.code_editor(self.initial_text, id="editor", soft_wrap=True, show_line_numbers=True)
+        self._area = area
         if "markdown" in area.available_languages:
             area.language = "markdown"
         yield area
@@ -80,14 +97,41 @@ class EditorScreen(Screen[None]):
 
     @property
     def text(self) -> str:
-        return self.query_one("#editor", TextArea).text
+        return self._area.text if self._area is not None else self.initial_text
 
     @property
     def dirty(self) -> bool:
         return self.text != self.saved_text
 
+    def _unsaved(self) -> str | None:
+        """The text while it is not safely in the file (for the draft)."""
+        if self._area is None or not (self.dirty or self.file_gone):
+            return None
+        return self._area.text
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._update_state()
+        self._keep_soon()
+
+    def _keep_soon(self) -> None:
+        """Keep the unsaved text on disk a moment after typing stops (a crash loses at most
+        that moment; ending the app keeps it all)."""
+        if self.draft is None:
+            return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(KEEP_DELAY, self.draft.keep)
+
+    def on_unmount(self) -> None:
+        if self.draft is not None:
+            self.draft.close()
+
+    def _discard(self) -> None:
+        """Leave without saving: the text is given up on purpose, so is its draft."""
+        if self.draft is not None:
+            self.draft.source = lambda: None
+            self.draft.clear()
+        self.dismiss()
 
     def _update_state(self) -> None:
         state = "modified — ctrl+s saves" if self.dirty else "saved"
@@ -141,6 +185,8 @@ class EditorScreen(Screen[None]):
         self.data, (self.start, self.end) = on_disk, span
         self.saved_text = self.text
         self._update_state()
+        if self.draft is not None:
+            self.draft.keep()  # saved: nothing left to keep
 
     def _ask_conflict(self, conflict: Conflict) -> None:
         if conflict.disk is None:  # deleted meanwhile: saving recreates it
@@ -200,13 +246,14 @@ class EditorScreen(Screen[None]):
                 if self.action_save() and not self.dirty:
                     self.dismiss()
             elif choice == "discard":
-                self.dismiss()
+                self._discard()
 
         self.app.push_screen(
             ChoiceScreen(
                 "Unsaved changes",
                 f"Your changes to “{self.title}” are not saved.",
-                [("Save", "save"), ("Discard", "discard"), ("Keep editing", "back")],
+                [Choice("Save", "save", "s"), Choice("Discard", "discard", "d"),
+                 Choice("Keep editing", "back", "k")],
                 cancel="back",
             ),
             chosen,

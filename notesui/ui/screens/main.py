@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
             self.notify("Select a question or a section to edit it.", severity="warning")
             return
         if self.app_.writable(doc):
-            self.app.push_screen(EditorScreen(doc, heading))
+            self.app.push_screen(EditorScreen(doc, heading, drafts=self.app_.drafts))
 
     def scope(self, entry: Entry | None) -> list[tuple[Document, Heading | None]]:
         """The files (and heading, for a heading) an entry stands for."""
@@ -280,7 +280,7 @@ class MainScreen(Screen[None]):
             added = self.notebook.documents[doc.name].heading_at_line(change.line)
             if added is not None:
                 self.jump_to(doc.name, added.index)
-                self.app.push_screen(EditorScreen(self.notebook.documents[doc.name], added))
+                self.app.push_screen(EditorScreen(self.notebook.documents[doc.name], added, drafts=self.app_.drafts))
 
         where = f"after “{heading.title}”" if heading is not None else f"at the end of {doc.name}"
         self.app.push_screen(PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？"), named)

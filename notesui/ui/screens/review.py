@@ -201,7 +201,7 @@ class ReviewScreen(Screen[Summary]):
         doc, heading = found
         if not self.app_.writable(doc):
             return
-        self.app.push_screen(EditorScreen(doc, heading), lambda _: self.show_card())
+        self.app.push_screen(EditorScreen(doc, heading, drafts=self.app_.drafts), lambda _: self.show_card())
 
     def action_toggle_order(self) -> None:
         card = self.card
