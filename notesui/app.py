@@ -11,6 +11,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -18,12 +19,13 @@ from textual.theme import Theme
 
 from notesui.config import Config
 from notesui.core.document import Document, Heading
+from notesui.core.files import NotReadable, read_regular
 from notesui.core.edits import MarkChange
 from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Change, Conflict, Saved, Store, WriteError, clean_stale_temps
-from notesui.core.text import one_line, strip_controls
+from notesui.core.text import one_line, strip_controls, visible
 from notesui.core.watch import RESCAN, Coalescer, Watcher
 from notesui.drafts import Drafts, Kept
 from notesui.state import Place, load_state, save_state
@@ -39,8 +41,8 @@ from notesui.ui.widgets.outline import OutlineTree
 
 def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
+        return path.stat().st_size == len(data) and read_regular(path) == data
+    except (OSError, NotReadable):
         return False
 
 
@@ -303,6 +305,11 @@ class NotesApp(App[None]):
             main.query_one(OutlineTree).hide_mastered = self.hide_mastered
             main.show_notebook(notebook)
             main.query_one(OutlineTree).restore(self.state.place(self.root))
+        if notebook.skipped:
+            self.notify(
+                "; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
+                title="Not read", severity="warning", timeout=10,
+            )
         broken = [doc.name for doc in notebook.documents.values() if doc.error]
         if broken:
             self.notify(
@@ -329,6 +336,10 @@ class NotesApp(App[None]):
         super().notify(
             strip_controls(message), title=one_line(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's text: names in it (the notes folder's) never reach the terminal raw."""
+        return super().format_title(visible(title), visible(sub_title))
 
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)

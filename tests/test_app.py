@@ -137,3 +137,37 @@ async def test_control_characters_in_file_names_never_reach_the_terminal(tmp_pat
         await settle(pilot)
         screen_text = app.export_screenshot()
         assert "pwned" in screen_text and "\x1b" not in screen_text and "\x07" not in screen_text
+
+
+async def test_names_are_never_markup_nor_terminal_codes(tmp_path: Path) -> None:
+    import os
+
+    from notesui.ui.screens.stats import StatsScreen
+
+    root = tmp_path / "pwn\x1b]0;pwned\x07"
+    (root / "x[").mkdir(parents=True)
+    (root / "x[" / "]y.md").write_text("# Q one\n\nanswer\n")
+    (root / "[red]red.md").write_text("# Q two\n\nanswer\n")
+    (root / os.fsdecode(b"caf\xe9.md")).write_text("# Q three\n\nanswer\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one("Header")
+        rendered = str(header.format_title())
+        assert "\x1b" not in rendered and "\x07" not in rendered
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        text = app.export_screenshot().replace("&#160;", " ")
+        assert "[red]red.md" in text and "x[/]y.md" in text and "caf\\xe9.md" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Q one")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        shot = app.export_screenshot().replace("&#160;", " ")
+        assert "Q one" in shot and "x[ › ]y.md" not in shot and "Jump to question · x[/]y.md" in shot
+        assert "\x1b" not in shot and "\x07" not in shot
+    assert app.return_code in (None, 0)

@@ -84,9 +84,21 @@ def test_control_characters_are_shown_inert_and_saved_back_exactly() -> None:
     assert "\u241b[2J" in edit.text and "\u240c" in edit.text  # ␛ and ␌
     assert len(edit.text.splitlines()) == 3  # FF, U+2028 and NEL no longer split lines
     edited = edit.text.replace("page", "PAGE")
-    new = replace_section(doc, doc.headings[0], edited, edit.newline, stand_ins=True)
+    new = replace_section(doc, doc.headings[0], edited, edit.newline, stand_ins=edit.stand_ins)
     assert new == data.replace(b"page", b"PAGE")  # every control character back where it was
     assert "saved back as they were" in " ".join(edit.warnings)
+
+
+def test_stand_ins_stay_unambiguous_when_the_text_holds_them_too() -> None:
+    data = "# A\n\nliteral \u241b and a real \x1b[2J escape, \ue01b too\n# B\n".encode()
+    doc = parse(data)
+    edit = edit_text(doc, doc.headings[0])
+    assert edit.stand_ins is not None
+    assert not any(ord(c) < 0x20 and c not in "\n\t" for c in edit.text)  # never a raw ESC
+    assert "\u241b" in edit.text  # the literal symbol stays what it is
+    edited = edit.text.replace("literal", "LITERAL")
+    new = replace_section(doc, doc.headings[0], edited, edit.newline, stand_ins=edit.stand_ins)
+    assert new == data.replace(b"literal", b"LITERAL")
 
 
 def test_insert_question_after_a_section_at_the_same_level() -> None:

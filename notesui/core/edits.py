@@ -11,7 +11,7 @@ parsed again to prove that the structure around it is what the user edited.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from notesui.core.document import Document, Heading, Span, splice
@@ -24,14 +24,49 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 # Characters the editor must not show as they are: terminal control characters (a note must
 # never drive the terminal) and the separators Textual's TextArea splits lines on (FF, VT,
 # U+0085, U+2028, U+2029), which would come back as plain newlines. The editor shows each as a
-# visible stand-in (a Control Picture such as ␛, or a private-use character for the C1 range
-# and the Unicode separators) and a save puts the original character back.
-_STAND_INS = {chr(c): chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
-_STAND_INS["\x7f"] = "\u2421"
-_STAND_INS.update({chr(c): chr(0xE000 + c) for c in range(0x80, 0xA0)})
-_STAND_INS.update({"\u2028": "\ue028", "\u2029": "\ue029"})
-_TO_STAND_INS = str.maketrans(_STAND_INS)
-_FROM_STAND_INS = str.maketrans({v: k for k, v in _STAND_INS.items()})
+# visible stand-in and a save puts the original character back.
+_SPECIAL = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\x7f"]
+_SPECIAL += [chr(c) for c in range(0x80, 0xA0)] + ["\u2028", "\u2029"]
+
+
+class StandIns:
+    """One table of stand-ins. The first shows Control Pictures (␛ for ESC, ␌ for FF; the C1
+    range and the Unicode separators as private-use characters); when a section already
+    holds one of those characters itself, a table in a private-use plane it does not hold is
+    used instead, so a stand-in always means exactly one character."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.to = str.maketrans(table)
+        self.back = str.maketrans({v: k for k, v in table.items()})
+        self.pictures = table.get("\x1b") == "\u241b"
+
+    def fits(self, text: str) -> bool:
+        return not any(char in text for char in self.table.values())
+
+    @classmethod
+    def for_text(cls, text: str) -> StandIns | None:
+        """A table whose stand-ins ``text`` does not hold (None: no special characters)."""
+        if not any(char in text for char in _SPECIAL):
+            return None
+        return next(table for table in _tables() if table.fits(text))
+
+
+def _pictures() -> dict[str, str]:
+    table = {chr(c): chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
+    table["\x7f"] = "\u2421"
+    table.update({chr(c): chr(0xE000 + c) for c in range(0x80, 0xA0)})
+    table.update({"\u2028": "\ue028", "\u2029": "\ue029"})
+    return table
+
+
+def _tables() -> Iterator[StandIns]:
+    yield PICTURES
+    for base in range(0xF0000, 0x10FF00, 0x100):  # private-use planes, 256 code points a table
+        yield StandIns({char: chr(base + n) for n, char in enumerate(_SPECIAL)})
+
+
+PICTURES = StandIns(_pictures())
 _NAMES = {"\f": "form feed", "\v": "vertical tab", "\x1b": "escape", "\u2028": "U+2028",
           "\u2029": "U+2029", "\x85": "U+0085"}
 
@@ -62,12 +97,12 @@ class EditText:
     text: str
     newline: str
     warnings: tuple[str, ...] = ()
-    stand_ins: bool = False  # special characters are shown as stand-ins (put back on save)
+    stand_ins: StandIns | None = None  # special characters are shown as these (put back on save)
 
 
-def _for_editor(text: str, stand_ins: bool) -> str:
+def _for_editor(text: str, stand_ins: StandIns | None) -> str:
     text = normalize_newlines(text)
-    return text.translate(_TO_STAND_INS) if stand_ins else text
+    return text.translate(stand_ins.to) if stand_ins is not None else text
 
 
 def edit_text(doc: Document, heading: Heading) -> EditText:
@@ -79,36 +114,36 @@ def edit_text(doc: Document, heading: Heading) -> EditText:
     if len(set(_LINE_BREAKS.findall(original))) > 1:
         name = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}[newline]
         warnings.append(f"this section mixes line endings: saving writes them all as {name}")
-    special = {char for char in _STAND_INS if char in original}
-    stand_ins = bool(special) and not any(char in original for char in _STAND_INS.values())
-    if special and stand_ins:
-        named = sorted({_NAMES.get(char, "control") for char in special})
+    stand_ins = StandIns.for_text(original)
+    if stand_ins is not None:
+        named = sorted({_NAMES.get(char, "control") for char in _SPECIAL if char in original})
+        shown = ("symbols such as ␛" if stand_ins.pictures else
+                 "private-use symbols (the section also holds symbols such as ␛ itself)")
         warnings.append(
-            "special characters (" + ", ".join(named) + ") are shown as symbols such as ␛ "
+            "special characters (" + ", ".join(named) + f") are shown as {shown} "
             "and saved back as they were"
         )
-    elif special:  # the text also holds the symbols themselves: they can't be told apart
-        warnings.append("control characters here are shown as they are and line separators "
-                        "as line breaks: saving writes line breaks")
     return EditText(_for_editor(original, stand_ins), newline, tuple(warnings), stand_ins)
 
 
-def replace_section(doc: Document, heading: Heading, text: str, newline: str, *, stand_ins: bool = False) -> bytes:
+def replace_section(doc: Document, heading: Heading, text: str, newline: str, *,
+                    stand_ins: StandIns | None = None) -> bytes:
     """The file with the heading's section replaced by ``text`` (as from the editor)."""
     return replace_range(doc.data, heading.section.start, heading.section.end, text, newline, stand_ins=stand_ins)
 
 
-def replace_range(data: bytes, start: int, end: int, text: str, newline: str, *, stand_ins: bool = False) -> bytes:
-    """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, stand-ins when
-    ``stand_ins``, as the editor shows it), written with ``newline``; text equal to what the
-    editor was given keeps the original bytes."""
+def replace_range(data: bytes, start: int, end: int, text: str, newline: str, *,
+                  stand_ins: StandIns | None = None) -> bytes:
+    """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, ``stand_ins``
+    as the editor shows them), written with ``newline``; text equal to what the editor was
+    given keeps the original bytes."""
     original = data[start:end]
     if text and not text.endswith("\n") and end < len(data):
         text += "\n"  # the next heading must stay on a line of its own
     if _for_editor(original.decode("utf-8"), stand_ins) == text:
         return data  # unchanged: the original bytes, whatever their line endings
-    if stand_ins:
-        text = text.translate(_FROM_STAND_INS)
+    if stand_ins is not None:
+        text = text.translate(stand_ins.back)
     new = text.replace("\n", newline).encode("utf-8")
     return data[:start] + new + data[end:]
 
@@ -215,7 +250,7 @@ class SectionEdit(Change):
     what = "edit"
 
     def __init__(self, name: str, data: bytes, start: int, end: int, text: str, newline: str,
-                 *, stand_ins: bool = False) -> None:
+                 *, stand_ins: StandIns | None = None) -> None:
         self.name, self.text, self.newline, self.stand_ins = name, text, newline, stand_ins
         self.start, self.end = start, end
         super().__init__(data, self._splice(data, start, end))

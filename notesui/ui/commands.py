@@ -6,6 +6,7 @@ import asyncio
 from functools import partial
 
 from textual.command import Hit, Hits, Provider
+from textual.markup import escape
 
 from notesui.ui.screens.search import hit_crumbs, hit_title
 
@@ -27,5 +28,5 @@ class JumpProvider(Provider):
                 hit_title(hit),
                 partial(jump, hit),
                 text=hit.title,
-                help=f"Jump to question · {hit_crumbs(hit)}",
+                help=escape(f"Jump to question · {hit_crumbs(hit)}"),  # the palette reads markup
             )

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from notesui.core.notebook import Counts, Notebook, count
+from notesui.core.text import visible
 
 BAR_WIDTH = 30
 
@@ -45,7 +46,7 @@ def stats_table(notebook: Notebook) -> Table:
 
 def _row(name: str, counts: Counts) -> tuple[Text | str, ...]:
     share = f" {100 * counts.mastered / counts.questions:3.0f}%" if counts.questions else "   –"
-    return (name, str(counts.questions), str(counts.answered), str(counts.mastered), bar(counts) + Text(share))
+    return (Text(visible(name)), str(counts.questions), str(counts.answered), str(counts.mastered), bar(counts) + Text(share))
 
 
 class StatsScreen(ModalScreen[None]):
