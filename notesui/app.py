@@ -291,6 +291,8 @@ class NotesApp(App[None]):
         save_state(self.state)
 
     def _index_built(self, index: SearchIndex) -> None:
+        if self.notebook is not None:
+            index.catch_up(self.notebook.documents)  # files changed while it was built
         self.search_index = index
         for screen in self.screen_stack:
             if isinstance(screen, SearchScreen):

@@ -136,10 +136,20 @@ class SearchIndex:
 
     @classmethod
     def build(cls, notebook: Notebook) -> SearchIndex:
+        """Index a snapshot of the notebook's files (taken at once: the notebook may change
+        while the index is built; ``catch_up`` indexes those changes afterwards)."""
         index = cls()
         with index._lock:
-            index._add_all(notebook.documents)
+            index._add_all(dict(notebook.documents))
         return index
+
+    def catch_up(self, documents: Mapping[str, Document]) -> None:
+        """Re-index the files whose content is not what the index was built from."""
+        with self._lock:
+            indexed = dict(self._documents)
+        for rel in indexed.keys() | documents.keys():
+            if documents.get(rel) is not indexed.get(rel):
+                self.update_file(rel, documents.get(rel))
 
     def __len__(self) -> int:
         return len(self._items) - self._dead
