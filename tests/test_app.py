@@ -171,3 +171,23 @@ async def test_names_are_never_markup_nor_terminal_codes(tmp_path: Path) -> None
         assert "Q one" in shot and "x[ › ]y.md" not in shot and "Jump to question · x[/]y.md" in shot
         assert "\x1b" not in shot and "\x07" not in shot
     assert app.return_code in (None, 0)
+
+
+async def test_special_files_are_listed_and_never_block_the_app(tmp_path: Path) -> None:
+    import os
+
+    root = tmp_path / "special"
+    root.mkdir()
+    (root / "good.md").write_text("# Good\n\ntext\n")
+    os.mkfifo(root / "pipe.md")
+    (root / "zero.md").symlink_to("/dev/zero")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        await settle(pilot)
+        labels = [str(n.label) for n in app.screen.query_one(OutlineTree).root.children]
+        assert any(label.startswith("good.md") for label in labels)
+        assert any(label.startswith("⚠ pipe.md") for label in labels)
+        assert any(label.startswith("⚠ zero.md") for label in labels)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -275,3 +275,15 @@ def test_check_exits_1_for_files_that_are_not_utf8(sample_notes: Path) -> None:
     (sample_notes / "gbk.md").write_bytes("# 问题\n\n答案\n".encode("gbk"))
     result = run("check", "--dir", str(sample_notes))
     assert result.returncode == 1 and "gbk.md: error: not valid UTF-8" in result.stdout
+
+
+def test_a_writing_command_cleans_temp_files_left_by_a_killed_run(sample_notes: Path) -> None:
+    import time
+
+    stale = sample_notes / ".notesui-1234abcd.tmp"
+    stale.write_text("half a note")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    fresh = sample_notes / ".notesui-5678abcd.tmp"  # maybe another notesui's, mid-write
+    fresh.write_text("x")
+    assert run("mark", "basics.md:5", "--dir", str(sample_notes)).returncode == 0
+    assert not stale.exists() and fresh.exists()

@@ -109,3 +109,29 @@ def test_marks_while_another_program_appends_lose_no_line(tmp_path: Path) -> Non
         h.title for h in Document.parse(_notes(tmp_path / "fresh", sections=40).read_bytes()).headings]
     leftovers = [name for name in os.listdir(path.parent) if name.endswith(".tmp")]
     assert leftovers == []
+
+
+async def test_the_app_marking_while_another_program_appends_loses_no_line(tmp_path: Path) -> None:
+    from notesui.app import NotesApp
+    from pilot import goto, settle
+
+    path = _notes(tmp_path / "notes", sections=20)
+    stop = tmp_path / "stop"
+    app = NotesApp(path.parent)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await goto(pilot, "big.md", "Question 3")
+        appender = subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(stop)],
+                                    stdout=subprocess.PIPE, text=True)
+        try:
+            for _ in range(40):
+                await pilot.press("m")
+                await pilot.pause(0.05)
+        finally:
+            stop.touch()
+            out, _ = appender.communicate(timeout=30)
+        await settle(pilot)
+    text = path.read_text("utf-8")
+    copies = "".join(p.read_text("utf-8") for p in (path.parent / CONFLICTS).glob("*.md"))
+    kept = {int(n) for n in re.findall(r"appended line (\d+)", text + copies)}
+    assert int(out) > 50
+    assert set(range(int(out))) - kept == set(), "appended lines were lost"

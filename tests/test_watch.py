@@ -52,6 +52,20 @@ def test_ignored_names() -> None:
         assert not is_note_path(rel), rel
 
 
+def test_notesuis_own_hidden_folders_never_trigger_a_rescan(tmp_path: Path) -> None:
+    from watchdog.events import DirCreatedEvent, FileCreatedEvent
+
+    from notesui.core.watch import Watcher, _Handler
+
+    seen: list[tuple[str, str]] = []
+    handler = _Handler(Watcher(tmp_path, lambda rel, kind: seen.append((rel, kind))))
+    handler.on_any_event(DirCreatedEvent(str(tmp_path / ".notesui" / "conflicts")))
+    handler.on_any_event(FileCreatedEvent(str(tmp_path / ".notesui" / "conflicts" / "a.conflict-1.md")))
+    assert seen == []
+    handler.on_any_event(DirCreatedEvent(str(tmp_path / "topics")))
+    assert seen == [("", "rescan")]
+
+
 # -- with a real observer --------------------------------------------------------------
 
 

@@ -143,8 +143,10 @@ class _Handler(_handler_base()):  # type: ignore[misc]
         if kind in ("opened", "closed_no_write"):
             return  # reads (the app's own included) change nothing
         if event.is_directory:
-            if kind in ("created", "deleted", "moved"):
-                self.watcher.on_event("", RESCAN)
+            folder = self.watcher.rel(event.src_path)
+            hidden = folder is None or (folder != "." and any(p.startswith(".") for p in folder.split("/")))
+            if kind in ("created", "deleted", "moved") and not hidden:
+                self.watcher.on_event("", RESCAN)  # notesui's own .notesui/ is no notes folder
             return
         source = self.watcher.rel(event.src_path)
         if kind == "moved":
