@@ -41,12 +41,15 @@ def test_broken_files_are_reported_one_each_and_the_rest_load(tmp_path: Path) ->
     (tmp_path / "noname.toml").write_text('primary = "#000000"\n')
     (tmp_path / "extra.toml").write_text('name = "e"\nprimary = "#000000"\nsparkle = true\n')
     (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00")
+    (tmp_path / "variable.toml").write_text(  # would stop the app when applied
+        'name = "v"\nprimary = "#000000"\n[variables]\n"block-cursor-background" = "$nonexistent"\n')
     loaded = load_themes([tmp_path])
     assert [t.name for t in loaded.themes] == ["my-sepia"]
-    assert len(loaded.failures) == 5
+    assert len(loaded.failures) == 6
     joined = "\n".join(loaded.failures)
     for needle in ("syntax.toml: is not valid TOML", "colour.toml: primary is not a colour",
-                   "noname.toml: needs a name", "extra.toml: unknown field sparkle", "binary.toml"):
+                   "noname.toml: needs a name", "extra.toml: unknown field sparkle", "binary.toml",
+                   "variable.toml: variable block-cursor-background is not a valid background"):
         assert needle in joined
 
 

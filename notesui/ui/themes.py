@@ -81,7 +81,30 @@ def theme_from_file(path: Path) -> Theme:
     for key in ("luminosity_spread", "text_alpha"):
         if key in values and not isinstance(values[key], (int, float)):
             raise ValueError(f"{key} must be a number")
-    return Theme(**{**values, "variables": dict(variables)})
+    theme = Theme(**{**values, "variables": dict(variables)})
+    _check_variables(theme)
+    return theme
+
+
+def _check_variables(theme: Theme) -> None:
+    """A variable Textual can't use would stop the app when the theme is applied: each is
+    tried in a stylesheet of its own, in the property its name says it is for."""
+    from textual.css.stylesheet import Stylesheet, StylesheetParseError
+
+    defined = {**theme.to_color_system().generate(), **theme.variables}
+    for name in theme.variables:
+        if name.endswith(("text-style", "-style", "-style-hover")):
+            prop = "text-style"
+        elif name.endswith("background"):
+            prop = "background"
+        else:
+            prop = "color"
+        sheet = Stylesheet(variables=defined)
+        sheet.add_source(f"Widget {{ {prop}: ${name}; }}", read_from=("theme", name))
+        try:
+            sheet.parse()
+        except StylesheetParseError:
+            raise ValueError(f"variable {name} is not a valid {prop}: {theme.variables[name]!r}") from None
 
 
 def _check_color(key: str, value: object) -> None:
