@@ -191,3 +191,27 @@ def test_keys_typed_in_a_burst_land_where_expected(terminal: Terminal) -> None:
     assert "section · 0/9 mastered" in screen
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"
+
+
+def test_a_conflict_while_editing_keeps_both_versions(terminal: Terminal, notes_copy: Path) -> None:
+    path = notes_copy / "llm-inference-and-training-notes.md"
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("l", "j")
+    terminal.wait_for("归纳为6类")
+    terminal.keys("e")
+    terminal.wait_for("Editing llm-inference-and-training-notes.md")
+    terminal.type("我的版本")
+    theirs = path.read_bytes().replace("归纳为6类".encode(), "他们的版本".encode(), 1)
+    path.write_bytes(theirs)  # another program changes the same answer meanwhile
+    terminal.wait_for("changed outside notesui")
+    terminal.keys("C-s")
+    screen = terminal.wait_for("The file changed on disk")
+    assert "Overwrite (o)" in screen and "Keep disk + copy (k)" in screen and "Back to editing (b)" in screen
+    terminal.keys("k")
+    terminal.wait_gone("The file changed on disk")
+    copies = list((notes_copy / ".notesui" / "conflicts").glob("llm-inference-and-training-notes.conflict-*.md"))
+    assert len(copies) == 1 and "我的版本" in copies[0].read_text()
+    assert path.read_bytes() == theirs
+    terminal.wait_for("他们的版本")  # the reader shows the disk version
+    terminal.keys("q")
+    assert wait_for_exit(terminal) == "0"
