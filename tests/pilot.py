@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, Static, TextArea
 from textual.worker import WorkerCancelled
 
 from notesui.app import NotesApp
@@ -41,3 +41,11 @@ async def goto(pilot: Pilot[None], rel: str, title: str | None = None) -> None:
         heading = next(h for h in doc.headings if h.title == title)
         tree.select_entry(Entry("heading", rel, heading.index))
     await settle(pilot)
+
+
+async def edit(pilot: Pilot[None], rel: str, title: str) -> TextArea:
+    """Open the editor on heading ``title`` of file ``rel``; returns its text area."""
+    await goto(pilot, rel, title)
+    await pilot.press("e")
+    await settle(pilot)
+    return pilot.app.screen.query_one(TextArea)

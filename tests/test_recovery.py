@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual.widgets import TextArea
 
 from notesui import locations
 from notesui.app import NotesApp
 from notesui.state import load_state, state_path
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
-from pilot import goto, settle
+from pilot import edit, settle
 
 BAD_NAME = os.fsdecode(b"caf\xe9.md")  # not valid UTF-8
 
@@ -28,10 +27,7 @@ async def test_a_name_that_is_not_utf8_never_breaks_the_state_file(tmp_path: Pat
     root = _notes(tmp_path)
     app = NotesApp(root)
     async with app.run_test(size=(100, 30)) as pilot:
-        await goto(pilot, BAD_NAME, "Q")
-        await pilot.press("e")
-        await settle(pilot)
-        app.screen.query_one(TextArea).insert("draft ")
+        (await edit(pilot, BAD_NAME, "Q")).insert("draft ")
         app.theme = "notesui-paper"  # as chosen in the palette: the state is saved now
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen) and "draft" in app.screen.text
@@ -72,10 +68,7 @@ async def test_unsaved_text_is_kept_when_the_app_ends_and_offered_next_time(samp
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
-        app.screen.query_one(TextArea).replace("MY UNSAVED ANSWER", (2, 0), (3, 0))
+        (await edit(pilot, "basics.md", "What is LoRA?")).replace("MY UNSAVED ANSWER", (2, 0), (3, 0))
         app.exit()  # the app ends with the edit unsaved (a crash, a closed terminal)
         await pilot.pause()
     kept = _recovery_files()
@@ -101,10 +94,7 @@ async def test_a_crash_keeps_the_unsaved_text(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     try:
         async with app.run_test(size=(110, 30)) as pilot:
-            await goto(pilot, "basics.md", "What is LoRA?")
-            await pilot.press("e")
-            await settle(pilot)
-            app.screen.query_one(TextArea).replace("TEXT BEFORE A CRASH", (2, 0), (3, 0))
+            (await edit(pilot, "basics.md", "What is LoRA?")).replace("TEXT BEFORE A CRASH", (2, 0), (3, 0))
             app.call_later(lambda: 1 / 0)
             await pilot.pause()
             await pilot.pause()

@@ -11,15 +11,13 @@ from notesui.core.store import CONFLICTS
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
-from pilot import crumbs, goto, settle, shown
+from pilot import crumbs, edit, goto, settle, shown
 
 
 async def save_against_an_outside_change(pilot, path: Path, mine: str) -> bytes:  # type: ignore[no-untyped-def]
     """Edit LoRA's answer while another program changes the same answer on disk, then save;
     returns the bytes the other program wrote."""
-    await goto(pilot, "basics.md", "What is LoRA?")
-    await pilot.press("e")
-    await settle(pilot)
+    await edit(pilot, "basics.md", "What is LoRA?")
     theirs = path.read_bytes().replace(b"Low-rank adaptation", b"THEIR answer")
     path.write_bytes(theirs)
     pilot.app.screen.query_one(TextArea).replace(mine, (2, 0), (3, 0))
@@ -60,9 +58,7 @@ async def test_editor_saves_in_place_and_keeps_crlf(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf# One\r\n\r\nold answer\r\n\r\n# Two\r\n\r\nkeep\r\n")
     app = NotesApp(root)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "crlf.md", "One")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "crlf.md", "One")
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         area = editor.query_one(TextArea)
@@ -83,9 +79,7 @@ async def test_opening_and_leaving_the_editor_writes_nothing(sample_notes: Path)
     before = path.stat()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "basics.md", "What is LoRA?")
         await pilot.press("ctrl+s", "escape")
         await settle(pilot)
         assert not isinstance(app.screen, EditorScreen)
@@ -98,10 +92,7 @@ async def test_escape_with_unsaved_changes_asks(sample_notes: Path) -> None:
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
-        app.screen.query_one(TextArea).insert("draft ")
+        (await edit(pilot, "basics.md", "What is LoRA?")).insert("draft ")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
@@ -120,9 +111,7 @@ async def test_outside_change_elsewhere_is_merged(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "basics.md", "What is LoRA?")
         path.write_bytes(path.read_bytes().replace(b"Preamble of basics.", b"Preamble changed outside."))
         area = app.screen.query_one(TextArea)
         area.replace("Two small matrices, trained.", (2, 0), (3, 0))
@@ -204,9 +193,7 @@ async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> N
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30), notifications=True) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "basics.md", "What is LoRA?")
         path.chmod(0o444)
         app.screen.query_one(TextArea).insert("precious words ")
         await pilot.press("ctrl+s")
@@ -282,9 +269,7 @@ async def test_read_only_file_is_never_written(tmp_path: Path) -> None:
 async def test_typing_in_the_editor_never_triggers_app_keys(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "basics.md", "What is LoRA?")
         editor = app.screen
         await pilot.press(*"qut?/mHrsdaT", "question_mark")
         await settle(pilot)
@@ -312,9 +297,7 @@ async def test_the_editor_never_sends_control_characters_to_the_terminal(sample_
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await goto(pilot, "basics.md", "Escape test")
-        await pilot.press("e")
-        await settle(pilot)
+        await edit(pilot, "basics.md", "Escape test")
         assert "\x1b" not in app.export_screenshot()
         area = app.screen.query_one(TextArea)
         assert "\u241b[2J" in area.text  # shown as ␛[2J
@@ -334,10 +317,7 @@ async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeyp
     original = path.read_bytes()
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30), notifications=True) as pilot:
-        await goto(pilot, "basics.md", "What is LoRA?")
-        await pilot.press("e")
-        await settle(pilot)
-        app.screen.query_one(TextArea).insert("words worth keeping ")
+        (await edit(pilot, "basics.md", "What is LoRA?")).insert("words worth keeping ")
 
         def full(fd, data):  # type: ignore[no-untyped-def]
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from notesui.core.files import MAX_FILE_BYTES, NotReadable, read_regular
+from notesui.core.files import NotReadable, read_regular
 from notesui.core.mastery import split_marker
 from notesui.core.text import one_line
 
