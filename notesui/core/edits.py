@@ -253,13 +253,13 @@ class SectionEdit(Change):
                  *, stand_ins: StandIns | None = None) -> None:
         self.name, self.text, self.newline, self.stand_ins = name, text, newline, stand_ins
         self.start, self.end = start, end
-        super().__init__(data, self._splice(data, start, end))
-        self.new_span = self.span
+        new, self.span = self._splice(data, start, end)
+        self.new_span = self.span  # where the text is in ``new``; ``span``: in the last output
+        super().__init__(data, new)
 
-    def _splice(self, data: bytes, start: int, end: int) -> bytes:
+    def _splice(self, data: bytes, start: int, end: int) -> tuple[bytes, tuple[int, int]]:
         new = replace_range(data, start, end, self.text, self.newline, stand_ins=self.stand_ins)
-        self.span = (start, len(new) - (len(data) - end))  # where the text is in ``new``
-        return new
+        return new, (start, len(new) - (len(data) - end))
 
     def rebase(self, data: bytes) -> bytes | None:
         based = Document.parse(self.based_on or b"", self.name)
@@ -273,9 +273,12 @@ class SectionEdit(Change):
             return None
         inside = _outline(Document.parse(self.new, self.name), *self.new_span)
         section = heading.section
-        new = self._splice(data, section.start, section.end)
+        new, span = self._splice(data, section.start, section.end)
         expected = _outline(doc, 0, section.start) + inside + _outline(doc, section.end)
-        return new if _outline(Document.parse(new, self.name)) == expected else None
+        if _outline(Document.parse(new, self.name)) != expected:
+            return None
+        self.span = span
+        return new
 
 
 class InsertQuestion(Change):

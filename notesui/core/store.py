@@ -191,7 +191,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 now = _identity(target)
                 same_file = now == (None if info is None else (info.st_dev, info.st_ino))
                 if not same_file or _read_old(old, name) != expected:
-                    raise _Changed(read_regular(target) if now is not None else None)
+                    raise _Changed(_read_path(target, f"can't save {name}"))
             os.replace(temp, target)
         except BaseException as error:
             with contextlib.suppress(OSError):
@@ -216,6 +216,18 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return info.st_dev, info.st_ino
+
+
+def _read_path(path: Path, failing: str) -> bytes | None:
+    """The file's bytes; None when it does not exist. Raises WriteError (``failing``: what
+    can't be done, for the message) when it can't be read or is not a regular file."""
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, NotReadable) as error:
+        reason = _reason(error) if isinstance(error, OSError) else str(error)
+        raise WriteError(f"{failing}: {reason}") from error
 
 
 def _read_old(fd: int, name: str) -> bytes | None:
@@ -403,14 +415,7 @@ class Store:
     def read(self, rel: str) -> bytes | None:
         """The file's bytes; None when it does not exist. Raises WriteError when it can't be
         read (or is not a regular file)."""
-        try:
-            return read_regular(self.path(rel))
-        except FileNotFoundError:
-            return None
-        except NotReadable as error:
-            raise WriteError(f"can't read {rel}: {error}") from error
-        except OSError as error:
-            raise WriteError(f"can't read {rel}: {_reason(error)}") from error
+        return _read_path(self.path(rel), f"can't read {rel}")
 
     # -- locking ----------------------------------------------------------------------
 
