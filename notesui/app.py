@@ -19,8 +19,8 @@ from textual.theme import Theme
 
 from notesui.config import Config
 from notesui.core.document import Document, Heading
-from notesui.core.files import NotReadable, read_regular
 from notesui.core.edits import MarkChange
+from notesui.core.files import NotReadable, read_regular
 from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
 from notesui.core.search import Hit, SearchIndex

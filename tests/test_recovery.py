@@ -102,3 +102,15 @@ async def test_a_crash_keeps_the_unsaved_text(sample_notes: Path) -> None:
         pass
     kept = _recovery_files()
     assert len(kept) == 1 and "TEXT BEFORE A CRASH" in kept[0].read_text("utf-8")
+
+
+async def test_kept_text_holds_control_characters_as_they_are(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        area = await edit(pilot, "basics.md", "Escape test")
+        assert "\u241b" in area.text  # the editor shows ESC as ␛
+        area.insert("more ")
+        app.exit()
+        await pilot.pause()
+    kept = _recovery_files()
+    assert len(kept) == 1 and "\x1b[2J" in kept[0].read_text("utf-8")  # the note's own bytes

@@ -99,6 +99,14 @@ class EditText:
     warnings: tuple[str, ...] = ()
     stand_ins: StandIns | None = None  # special characters are shown as these (put back on save)
 
+    def shown(self, raw: str) -> str:
+        """Text as this editor shows it (LF breaks, special characters as stand-ins)."""
+        return _for_editor(raw, self.stand_ins)
+
+    def raw(self, shown: str) -> str:
+        """The editor's text with every stand-in turned back into its character."""
+        return shown.translate(self.stand_ins.back) if self.stand_ins is not None else shown
+
 
 def _for_editor(text: str, stand_ins: StandIns | None) -> str:
     text = normalize_newlines(text)

@@ -62,7 +62,7 @@ class EditorScreen(Screen[None]):
         self.data = doc.data
         self.start, self.end = heading.section.start, heading.section.end
         self.saved_text = self.edit.text
-        self.initial_text = restore.text if restore is not None else self.edit.text
+        self.initial_text = self.edit.shown(restore.text) if restore is not None else self.edit.text
         self.file_gone = False
         self._saving = False
         self._area: TextArea | None = None
@@ -107,7 +107,7 @@ class EditorScreen(Screen[None]):
         """The text while it is not safely in the file (for the draft)."""
         if self._area is None or not (self.dirty or self.file_gone):
             return None
-        return self._area.text
+        return self.edit.raw(self._area.text)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._update_state()
