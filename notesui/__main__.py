@@ -257,8 +257,8 @@ def _show(notebook: Notebook, target: Target, plain: bool) -> None:
     if heading is None:  # a file: its preamble, then its outline
         outline = "".join(f"{'  ' * (h.level - 1)}- {h.title}  ({target.rel}:{h.line + 1})\n" for h in doc.headings)
         text = text + ("\n" if text and not text.endswith("\n") else "") + outline
-    if plain:
-        sys.stdout.write(visible(text))
+    if plain:  # the raw Markdown, line endings included, but never a control sequence
+        sys.stdout.write("\r\n".join(map(visible, text.split("\r\n"))))
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -306,10 +306,12 @@ def _mark(notebook: Notebook, ref: str, options: argparse.Namespace) -> None:
         changing = [h for h in targets if h is not None and h.mastered != mastered]
         if changing:
             try:
-                Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
+                saved = Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
             except (WriteError, Conflict) as error:
                 problems.append(f"{error}; nothing written to {rel}")
                 continue
+            if saved.notice:
+                err(saved.notice)
             notebook.reload(rel)
         for heading in targets:
             if heading is not None:

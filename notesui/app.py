@@ -461,7 +461,7 @@ class NotesApp(App[None]):
             self.notify("Nothing to undo.", severity="warning")
             return
         try:
-            self.store.undo()
+            _, copy = self.store.undo()
         except Conflict:
             self.notify(
                 f"{last.rel} changed since notesui wrote it: not undone, nothing lost.",
@@ -472,7 +472,8 @@ class NotesApp(App[None]):
             self.notify(str(error), title="Can't undo", severity="error", timeout=8)
             return
         self._show_disk(last.rel)
-        self.notify(f"Undid the {last.what} in {last.rel}.", title="Undone")
+        kept = f" Its text is kept in {copy}." if copy is not None else ""
+        self.notify(f"Undid the {last.what} in {last.rel}.{kept}", title="Undone", timeout=8 if kept else None)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

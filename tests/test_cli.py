@@ -287,3 +287,10 @@ def test_a_writing_command_cleans_temp_files_left_by_a_killed_run(sample_notes: 
     fresh.write_text("x")
     assert run("mark", "basics.md:5", "--dir", str(sample_notes)).returncode == 0
     assert not stale.exists() and fresh.exists()
+
+
+def test_show_plain_keeps_crlf_line_endings(tmp_path: Path) -> None:
+    (tmp_path / "crlf.md").write_bytes(b"# Q\r\n\r\nanswer \x1b[2J\r\n")
+    result = subprocess.run([sys.executable, "-m", "notesui", "show", "crlf.md:1", "--plain", "--dir", str(tmp_path)],
+                            capture_output=True)
+    assert result.stdout == "# Q\r\n\r\nanswer ␛[2J\r\n".encode()

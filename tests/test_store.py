@@ -204,7 +204,7 @@ def test_own_writes_are_recognised(note: Path) -> None:
 def test_undo_restores_the_replaced_bytes_unless_changed_since(note: Path) -> None:
     store = Store(note.parent)
     store.write("a.md", edit_a())
-    assert store.undo().what == "edit"
+    assert store.undo()[0].what == "edit"
     assert note.read_bytes() == OLD
     with pytest.raises(LookupError):
         store.undo()
@@ -375,3 +375,101 @@ def test_a_long_file_name_can_be_saved(tmp_path: Path) -> None:
     path.write_bytes(OLD)
     atomic_write(path, NEW)
     assert path.read_bytes() == NEW and leftovers(tmp_path) == []
+
+
+# -- changes by another program in the last moment --------------------------------------
+
+
+def _late_once(monkeypatch: pytest.MonkeyPatch, theirs: bytes, then=None):  # type: ignore[no-untyped-def]
+    """The first checked write finds that another program wrote ``theirs`` into the file in
+    the last moment; later checked writes call ``then`` (default: as usual)."""
+    import notesui.core.store as store_module
+
+    real = store_module.atomic_write
+    calls = []
+
+    def fake(path, data, expected=store_module._ANY):  # type: ignore[no-untyped-def]
+        if expected is store_module._ANY:
+            return real(path, data)
+        calls.append(1)
+        if len(calls) == 1:
+            real(path, data, expected)
+            return theirs
+        return then(path, data, expected) if then else real(path, data, expected)
+
+    monkeypatch.setattr(store_module, "atomic_write", fake)
+
+
+def test_a_late_change_that_can_be_re_applied_is(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theirs = OLD.replace(b"keep", b"kept by them")
+    _late_once(monkeypatch, theirs)
+    change = edit_a()
+    saved = Store(note.parent).write("a.md", change)
+    assert note.read_bytes() == NEW.replace(b"keep", b"kept by them") == saved.data
+    assert saved.data[slice(*change.span_in(saved.data))] == b"# A\n\nnew answer\n\n"  # type: ignore[misc]
+
+
+def test_the_editor_knows_where_its_text_is_after_a_late_change(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(path, data, expected):  # type: ignore[no-untyped-def]
+        raise WriteError("simulated failure of the second write")
+
+    theirs = b"# A\n\nold answer\n\n# B\n\nkept by them\n"
+    _late_once(monkeypatch, theirs, then=fail)
+    change = edit_a()
+    saved = Store(note.parent).write("a.md", change)
+    monkeypatch.undo()
+    assert saved.copy is not None and saved.copy.read_bytes() == theirs and saved.notice
+    assert note.read_bytes() == saved.data == NEW
+    span = change.span_in(saved.data)
+    assert span is not None and saved.data[slice(*span)] == b"# A\n\nnew answer\n\n"
+
+
+def test_a_late_change_with_no_room_for_a_copy_is_put_back(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theirs = OLD.replace(b"keep", b"kept by them")
+    _late_once(monkeypatch, theirs)
+    store = Store(note.parent)
+    def no_room(rel, data):  # type: ignore[no-untyped-def]
+        raise WriteError("can't keep a conflict copy: the disk is full")
+
+    monkeypatch.setattr(store, "write_conflict_copy", no_room)
+    with pytest.raises(WriteError, match="the file is as that program left it"):
+        store.write("a.md", Change(OLD, NEW))  # can't be re-applied: a copy is needed
+    assert note.read_bytes() == theirs and store.last_write() is None
+
+
+def test_overwrite_copies_what_is_on_disk_even_if_it_changes_once_more(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import notesui.core.store as store_module
+
+    real = store_module.atomic_write
+    once = []
+
+    def changed_first(path, data, expected=store_module._ANY):  # type: ignore[no-untyped-def]
+        if expected is not store_module._ANY and not once:
+            once.append(1)
+            note.write_bytes(b"changed once more")
+            raise store_module._Changed(b"changed once more")
+        return real(path, data, expected)
+
+    monkeypatch.setattr(store_module, "atomic_write", changed_first)
+    saved = Store(note.parent).overwrite("a.md", NEW)
+    monkeypatch.undo()
+    assert note.read_bytes() == NEW
+    assert saved.copy is not None and saved.copy.read_bytes() == b"changed once more"
+
+
+def test_a_long_name_gets_a_conflict_copy(tmp_path: Path) -> None:
+    name = "问" * 80 + ".md"
+    (tmp_path / name).write_bytes(OLD)
+    store = Store(tmp_path)
+    first = store.write_conflict_copy(name, b"one")
+    second = store.write_conflict_copy(name, b"two")
+    assert first != second and first.read_bytes() == b"one" and second.read_bytes() == b"two"
+    assert all(len(os.fsencode(p.name)) <= 255 for p in (first, second))
+
+
+def test_undoing_a_write_that_created_a_file_keeps_its_text(note: Path) -> None:
+    store = Store(note.parent)
+    store.overwrite("again.md", NEW)
+    _, copy = store.undo()
+    assert not (note.parent / "again.md").exists()
+    assert copy is not None and copy.read_bytes() == NEW

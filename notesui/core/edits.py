@@ -261,9 +261,13 @@ class SectionEdit(Change):
                  *, stand_ins: StandIns | None = None) -> None:
         self.name, self.text, self.newline, self.stand_ins = name, text, newline, stand_ins
         self.start, self.end = start, end
-        new, self.span = self._splice(data, start, end)
-        self.new_span = self.span  # where the text is in ``new``; ``span``: in the last output
+        new, self.new_span = self._splice(data, start, end)  # where the text is in ``new``
+        self._spans = {new: self.new_span}  # and in every re-application of it
         super().__init__(data, new)
+
+    def span_in(self, data: bytes) -> tuple[int, int] | None:
+        """Where the text is in ``data``, one of the versions this change produced."""
+        return self._spans.get(data)
 
     def _splice(self, data: bytes, start: int, end: int) -> tuple[bytes, tuple[int, int]]:
         new = replace_range(data, start, end, self.text, self.newline, stand_ins=self.stand_ins)
@@ -285,7 +289,7 @@ class SectionEdit(Change):
         expected = _outline(doc, 0, section.start) + inside + _outline(doc, section.end)
         if _outline(Document.parse(new, self.name)) != expected:
             return None
-        self.span = span
+        self._spans[new] = span
         return new
 
 

@@ -46,11 +46,13 @@ UNDO_DEPTH = 100
 HIDDEN_DIR = ".notesui"
 CONFLICTS = f"{HIDDEN_DIR}/conflicts"
 """Where conflict copies go, under the notes root (hidden folders are never notes)."""
-LOCK_TIMEOUT = 10.0
+LOCK_TIMEOUT = 3.0
 """Seconds to wait for another notesui process's write to the same file."""
 MAX_ROUNDS = 20
 """Times a write is re-applied to content that keeps changing under it before giving up."""
 SPACE_MARGIN = 64 * 1024
+NAME_MAX = 255
+"""Bytes in a file name on the usual file systems."""
 
 
 def digest(data: bytes) -> str:
@@ -368,14 +370,21 @@ def clean_stale_temps(root: Path, older_than: float = STALE_TEMP_SECONDS, *, rec
 
 def conflict_copy_path(root: Path, rel: str, when: datetime | None = None) -> Path:
     """``.notesui/conflicts/REL_FOLDER/NAME.conflict-YYYYMMDD-HHMMSS.md`` under ``root``
-    (a free name): hidden, so a copy never joins the notes."""
+    (a free name): hidden, so a copy never joins the notes. A long NAME is shortened so
+    the copy's name fits the file system's limit."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
     path = root / CONFLICTS / rel
-    candidate = path.with_name(f"{path.stem}.conflict-{stamp}{path.suffix}")
+    tail = f".conflict-{stamp}-999{path.suffix}"
+    room = NAME_MAX - len(os.fsencode(tail))
+    stem = os.fsencode(path.stem)
+    if len(stem) > room:
+        stem = stem[:room].decode("utf-8", "ignore").encode("utf-8", "surrogateescape")
+    name = os.fsdecode(stem)
+    candidate = path.with_name(f"{name}.conflict-{stamp}{path.suffix}")
     counter = 1
-    while candidate.exists():
+    while os.path.lexists(candidate):
         counter += 1
-        candidate = path.with_name(f"{path.stem}.conflict-{stamp}-{counter}{path.suffix}")
+        candidate = path.with_name(f"{name}.conflict-{stamp}-{counter}{path.suffix}")
     return candidate
 
 
@@ -480,14 +489,24 @@ class Store:
 
     def overwrite(self, rel: str, new: bytes, *, what: str = "change") -> Saved:
         """Write ``new`` whatever the file holds (the user chose to overwrite): the bytes on
-        disk at this moment are kept as a conflict copy first."""
+        disk at the moment of writing are kept as a conflict copy first (``Saved.copy``).
+        Raises WriteError only."""
         with self.locked(rel):
-            disk = self.read(rel)
-            copy = self.write_conflict_copy(rel, disk) if disk is not None and disk != new else None
-            change = Change(disk, new)
-            change.what = what
-            saved = self._commit(rel, new, disk, change, merged=False)
-            return Saved(rel, saved.data, False, True, saved.notice, copy)
+            self._clean_folder(self.path(rel).parent)
+            copy = None
+            for _ in range(MAX_ROUNDS):
+                disk = self.read(rel)
+                if disk is not None and disk != new:
+                    copy = self.write_conflict_copy(rel, disk)
+                try:
+                    late = self._replace(rel, new, disk)
+                except _Changed:
+                    continue  # changed again meanwhile: that version is copied next round
+                self._remember(rel, disk, new, what)
+                if late is not None:
+                    copy = self._keep_late(rel, new, late)
+                return Saved(rel, new, False, True, copy=copy)
+            raise WriteError(f"can't save {rel}: it keeps changing on disk; its versions are in {copy}")
 
     @staticmethod
     def _rebase(rel: str, change: Change, disk: bytes | None) -> bytes:
@@ -527,10 +546,32 @@ class Store:
                 if later is None:
                     return Saved(rel, rebased, merged=True, changed=True)
                 written, late = rebased, later
-        copy = self.write_conflict_copy(rel, late)
+        copy = self._keep_late(rel, written, late)
         return Saved(rel, written, True, True, copy=copy, notice=(
             f"{rel} was changed by another program while notesui saved it; that program's "
             f"version is kept in {copy}"))
+
+    def _keep_late(self, rel: str, written: bytes, late: bytes) -> Path:
+        """Keep another program's version (``late``), replaced by ``written``, as a conflict
+        copy; when no copy can be written, put it back in the file (the change is then not
+        saved) rather than lose it."""
+        try:
+            return self.write_conflict_copy(rel, late)
+        except WriteError as error:
+            if self._undo and self._undo[-1].rel == rel and self._undo[-1].after == digest(written):
+                self._undo.pop()
+            try:
+                self._replace(rel, late, written)
+            except (_Changed, WriteError) as again:
+                raise WriteError(
+                    f"can't save {rel} safely: another program changed it while saving, no "
+                    f"conflict copy could be kept ({error}) and its version could not be put "
+                    f"back ({again}); the file now holds notesui's version"
+                ) from None
+            raise WriteError(
+                f"can't save {rel}: another program changed it while saving and no conflict "
+                f"copy could be kept ({error}); the file is as that program left it"
+            ) from None
 
     def _replace(self, rel: str, new: bytes, expected: bytes | None) -> bytes | None:
         """``atomic_write`` of ``new`` over a file that should hold ``expected``."""
@@ -573,30 +614,33 @@ class Store:
     def last_write(self) -> Written | None:
         return self._undo[-1] if self._undo else None
 
-    def undo(self) -> Written:
-        """Restore the bytes the last write replaced, if the file is still as written.
+    def undo(self) -> tuple[Written, Path | None]:
+        """Restore the bytes the last write replaced, if the file is still as written; returns
+        it and, when the write had created the file (undoing removes it), the conflict copy
+        its text is kept in.
 
         Raises LookupError when there is nothing to undo, Conflict when the file changed since."""
         with self._lock:
             if not self._undo:
                 raise LookupError("nothing to undo")
             last = self._undo[-1]
+            copy = None
             with self.locked(last.rel):
                 disk = self.read(last.rel)
                 if disk is None or digest(disk) != last.after:
                     raise Conflict(last.rel, disk)
                 if last.before is None:  # the write created the file: undoing removes it
+                    copy = self.write_conflict_copy(last.rel, disk)
                     try:
                         os.unlink(self.path(last.rel))
                     except OSError as error:
                         raise WriteError(f"can't remove {last.rel}: {_reason(error)}") from error
                 else:
-                    self._own.append((last.rel, digest(last.before)))
                     try:
-                        late = atomic_write(self.path(last.rel), last.before, expected=disk)
+                        late = self._replace(last.rel, last.before, disk)
                     except _Changed as changed:
                         raise Conflict(last.rel, changed.data) from None
                     if late is not None:  # changed while undoing: that version is kept
-                        self.write_conflict_copy(last.rel, late)
+                        copy = self._keep_late(last.rel, last.before, late)
             self._undo.pop()
-            return last
+            return last, copy

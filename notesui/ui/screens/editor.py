@@ -175,14 +175,15 @@ class EditorScreen(Screen[None]):
             return False
         finally:
             self._saving = False
-        self._rebase(saved.data, change.span)
+        self._rebase(saved.data, change.span_in(saved.data))
         self.notify(f"Saved {self.rel}.")
         return True
 
-    def _rebase(self, on_disk: bytes, span: tuple[int, int]) -> None:
+    def _rebase(self, on_disk: bytes, span: tuple[int, int] | None) -> None:
         """After a save, the next one is based on the file as it is now, and on the range
-        where the text was written (the change knows it, merged or not)."""
-        self.data, (self.start, self.end) = on_disk, span
+        where the text was written (the change knows it, merged or not). Were it ever
+        unknown, the next save would be based on nothing, so it asks instead of guessing."""
+        self.data, (self.start, self.end) = (on_disk, span) if span is not None else (b"", (0, 0))
         self.saved_text = self.text
         self._update_state()
         if self.draft is not None:
@@ -213,13 +214,13 @@ class EditorScreen(Screen[None]):
                         self._saving = False
                     where = f" The disk version is in {saved.copy}." if saved.copy else ""
                     self.notify(f"Saved.{where}", timeout=12)
-                    self._rebase(saved.data, change.span)
+                    self._rebase(saved.data, change.span_in(saved.data))
                 elif choice == "copy":
                     copy = self.app_.store.write_conflict_copy(self.rel, change.new)
                     self.notify(f"Your version is in {copy}; the file is unchanged.", timeout=12)
                     self.saved_text = self.text
                     self.dismiss()
-            except WriteError as error:
+            except (WriteError, Conflict) as error:
                 self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error")
 
         self.app.push_screen(
