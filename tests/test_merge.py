@@ -166,3 +166,34 @@ def test_interleaved_edits_never_lose_a_line(tmp_path_factory, section, mine, be
         assert line in final, f"lost my line {line!r}"
     assert [h.title for h in Document.parse(path.read_bytes()).headings] == [
         h.title for h in Document.parse(theirs).headings]
+
+
+def test_a_mark_never_moves_to_a_duplicate_when_its_heading_is_gone(tmp_path: Path) -> None:
+    base = b"# A\n\n## Q\nfirst answer\n\n## Q\nsecond answer\n"
+    store, path = write(tmp_path, base)
+    doc = Document.parse(base, "n.md")
+    change = MarkChange(doc, [doc.headings[1]], True, "2026-11-25")  # the first Q
+    theirs = b"# A\n\n## Q\nsecond answer\n"  # the first Q deleted outside
+    path.write_bytes(theirs)
+    with pytest.raises(Conflict):
+        store.write("n.md", change)
+    assert path.read_bytes() == theirs
+
+
+def test_a_mark_follows_its_duplicate_titled_heading_by_content(tmp_path: Path) -> None:
+    base = b"# A\n\n## Q\nfirst answer\n\n## Q\nsecond answer\n"
+    store, path = write(tmp_path, base)
+    doc = Document.parse(base, "n.md")
+    change = MarkChange(doc, [doc.headings[2]], True, "2026-11-25")  # the second Q
+    path.write_bytes(b"# A\n\n## Q\nsecond answer\n\n## Q\nbrand new\n")  # first gone, one added
+    store.write("n.md", change)
+    assert path.read_bytes() == b"# A\n\n## Q <!-- mastered 2026-11-25 -->\nsecond answer\n\n## Q\nbrand new\n"
+
+
+def test_an_edit_of_the_last_section_merges_with_text_appended_after_it(tmp_path: Path) -> None:
+    base = b"# A\n\na\n\n## Q\nanswer without a final line break"
+    store, path = write(tmp_path, base)
+    change = edit(base, "Q", "## Q\nbetter answer")
+    path.write_bytes(base + b"\n## Appended\n\nx\n")
+    assert store.write("n.md", change).merged
+    assert path.read_bytes() == b"# A\n\na\n\n## Q\nbetter answer\n## Appended\n\nx\n"

@@ -200,18 +200,30 @@ class Anchor:
 
     def find(self, doc: Document, *, unchanged: bool = False) -> Heading | None:
         """The heading in ``doc`` (another version of the file); with ``unchanged``, only if
-        its section's bytes are still the same. None when it can't be told for sure."""
+        its section's bytes are still the same. None when it can't be told for sure.
+
+        Among the headings with its title path, the one whose section still says the same
+        (trailing blank lines aside) is it; when several do, its rank decides (if their
+        number did not change); when none does (its section was edited there), its rank
+        decides only if the number of headings with that path is what it was."""
         same = _same_path(doc, self.path)
-        if len(same) == self.count:
-            found = same[self.rank]
-        elif len(same) == 1:
-            found = same[0]
-        else:  # headings with this path were added or removed: which one is meant is unclear
-            exact = [h for h in same if doc.span_bytes(h.section) == self.section]
-            found = exact[0] if unchanged and len(exact) == 1 else None
-        if found is None or (unchanged and doc.span_bytes(found.section) != self.section):
+        alike = [h for h in same if doc.span_bytes(h.section).rstrip() == self.section.rstrip()]
+        by_rank = same[self.rank] if len(same) == self.count else None
+        if len(alike) == 1:
+            found: Heading | None = alike[0]
+        elif alike:
+            found = by_rank if by_rank in alike else None
+        else:
+            found = by_rank
+        if found is None or (unchanged and not _same_section(doc.span_bytes(found.section), self.section)):
             return None
         return found
+
+
+def _same_section(now: bytes, was: bytes) -> bool:
+    """Whether a section is unchanged; one that ended the file without a line break and has
+    gained one (text was appended after it) still is."""
+    return now == was or (not was.endswith((b"\n", b"\r")) and now in (was + b"\n", was + b"\r\n"))
 
 
 def _title_path(doc: Document, heading: Heading) -> tuple[str, ...]:
