@@ -278,6 +278,7 @@ def cmd_mark(options: argparse.Namespace) -> int:
 
 
 def _mark(notebook: Notebook, ref: str, options: argparse.Namespace) -> None:
+    from notesui import locations
     from notesui.core.edits import MarkChange
     from notesui.core.mastery import today
     from notesui.core.store import Conflict, Store, WriteError
@@ -306,7 +307,8 @@ def _mark(notebook: Notebook, ref: str, options: argparse.Namespace) -> None:
         changing = [h for h in targets if h is not None and h.mastered != mastered]
         if changing:
             try:
-                saved = Store(notebook.root).write(rel, MarkChange(doc, changing, mastered, today()))
+                store = Store(notebook.root, user_locks=locations.state_dir() / "locks")
+                saved = store.write(rel, MarkChange(doc, changing, mastered, today()))
             except (WriteError, Conflict) as error:
                 problems.append(f"{error}; nothing written to {rel}")
                 continue

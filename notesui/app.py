@@ -17,6 +17,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from notesui import locations
 from notesui.config import Config
 from notesui.core.document import Document, Heading
 from notesui.core.edits import MarkChange
@@ -89,7 +90,7 @@ class NotesApp(App[None]):
         self.notesui_themes: list[str] = []
         self.notebook: Notebook | None = None
         self.search_index: SearchIndex | None = None
-        self.store = Store(self.root)
+        self.store = Store(self.root, user_locks=locations.state_dir() / "locks")
         self.drafts = Drafts(self.root)
 
     def on_mount(self) -> None:

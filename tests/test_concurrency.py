@@ -135,3 +135,32 @@ async def test_the_app_marking_while_another_program_appends_loses_no_line(tmp_p
     kept = {int(n) for n in re.findall(r"appended line (\d+)", text + copies)}
     assert int(out) > 50
     assert set(range(int(out))) - kept == set(), "appended lines were lost"
+
+
+def test_notes_folders_inside_one_another_share_the_lock(tmp_path: Path) -> None:
+    """notesui on notes/ and on notes/sub/ write the same file: they wait for each other."""
+    import threading
+
+    root = tmp_path / "notes"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "x.md").write_text("# X\n")
+    user_locks = tmp_path / "state" / "locks"
+    outer = Store(root, user_locks=user_locks)
+    inner = Store(root / "sub", user_locks=user_locks)
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with outer.locked("sub/x.md"):
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    with inner.locked("x.md"):
+        waited = time.monotonic() - started
+    holder.join()
+    assert waited >= 0.25

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import notesui.core.store as store_module
 from notesui.core.document import Document
 from notesui.core.edits import SectionEdit
 from notesui.core.store import (
@@ -63,6 +64,33 @@ def _raiser(code: int, real, fail_on=None):  # type: ignore[no-untyped-def]
     return fake
 
 
+def test_a_failed_exchange_leaves_the_file_untouched(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "_renameat2", _raiser(errno.EIO, None))
+    with pytest.raises(WriteError, match="input/output error"):
+        Store(note.parent).write("a.md", Change(OLD, NEW))
+    assert note.read_bytes() == OLD and leftovers(note.parent) == []
+
+
+def test_a_save_by_rename_in_the_last_moment_is_seen_and_kept(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another editor saves by rename between notesui's last check and its replace."""
+    real = store_module._renameat2
+    theirs = OLD.replace(b"keep", b"saved by rename")
+
+    def rename_save_first(source, target, flags):  # type: ignore[no-untyped-def]
+        if Path(target) == note and not note.read_bytes() == theirs:
+            other = note.with_name(".other-editor.swp")
+            other.write_bytes(theirs)
+            os.replace(other, note)
+        return real(source, target, flags)
+
+    monkeypatch.setattr(store_module, "_renameat2", rename_save_first)
+    saved = Store(note.parent).write("a.md", Change(OLD, NEW))  # can't be re-applied: a copy
+    monkeypatch.undo()
+    assert note.read_bytes() == NEW
+    assert saved.copy is not None and saved.copy.read_bytes() == theirs and saved.notice
+    assert leftovers(note.parent) == [] and not note.with_name(".other-editor.swp").exists()
+
+
 @pytest.mark.parametrize(
     ("function", "code", "message"),
     [
@@ -79,6 +107,8 @@ def test_a_fault_at_any_step_leaves_the_file_untouched(
     note: Path, monkeypatch: pytest.MonkeyPatch, function: str, code: int, message: str
 ) -> None:
     monkeypatch.setattr(os, function, _raiser(code, getattr(os, function)))
+    if function == "replace":  # where the atomic exchange is not available
+        monkeypatch.setattr(store_module, "_renameat2", lambda *args: False)
     with pytest.raises(WriteError, match=message):
         atomic_write(note, NEW)
     monkeypatch.undo()
@@ -217,7 +247,7 @@ def test_undo_restores_the_replaced_bytes_unless_changed_since(note: Path) -> No
 
 def test_failed_write_keeps_no_undo_record(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(note.parent)
-    monkeypatch.setattr(os, "replace", _raiser(errno.ENOSPC, os.replace))
+    monkeypatch.setattr(store_module, "_renameat2", _raiser(errno.ENOSPC, None))
     with pytest.raises(WriteError):
         store.write("a.md", edit_a())
     assert store.last_write() is None and note.read_bytes() == OLD

@@ -24,14 +24,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import secrets
 import stat
+import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -194,7 +196,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 same_file = now == (None if info is None else (info.st_dev, info.st_ino))
                 if not same_file or _read_old(old, name) != expected:
                     raise _Changed(_read_path(target, f"can't save {name}"))
-            os.replace(temp, target)
+            displaced = _swap_in(temp, target, info is not None, name)
         except BaseException as error:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
@@ -202,14 +204,70 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 raise WriteError(f"can't save {name}: {_reason(error)}") from error
             raise
         _fsync_folder(target.parent)
-        if expected is not _ANY and old >= 0:
-            late = _read_old(old, name)
-            if late != expected:
-                return late
-        return None
+        if expected is _ANY:
+            return None
+        if displaced is not None and displaced != expected:
+            return displaced  # what was in the file at the very moment it was replaced
+        late = _read_old(old, name)  # a program still writing into the replaced file
+        return late if old >= 0 and late != expected else None
     finally:
         if old >= 0:
             os.close(old)
+
+
+RENAME_EXCHANGE = 2
+RENAME_NOREPLACE = 1
+
+
+@functools.cache
+def _libc_renameat2() -> Callable[..., int] | None:
+    import ctypes
+
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """Linux's renameat2; False where the system or the file system doesn't have it."""
+    import ctypes
+
+    function = _libc_renameat2()
+    if function is None:
+        return False
+    at_cwd = -100
+    if function(at_cwd, os.fsencode(source), at_cwd, os.fsencode(target), flags) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+def _swap_in(temp: Path, target: Path, existed: bool, name: str) -> bytes | None:
+    """Move ``temp`` over ``target`` atomically; returns the bytes of the file it replaced,
+    as they were at that very moment, where the system can tell (None otherwise).
+
+    With RENAME_EXCHANGE the replaced file lands at ``temp``'s name, so even a save by
+    rename that lands after the last check is seen (and then removed). A target that did
+    not exist is never clobbered if one appeared meanwhile (RENAME_NOREPLACE)."""
+    if existed and sys.platform == "linux" and _renameat2(temp, target, RENAME_EXCHANGE):
+        try:
+            return _read_path(temp, f"can't save {name}") or b""
+        except WriteError:
+            return None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    if not existed and sys.platform == "linux":
+        try:
+            if _renameat2(temp, target, RENAME_NOREPLACE):
+                return None
+        except FileExistsError:
+            raise _Changed(_read_path(target, f"can't save {name}")) from None
+    os.replace(temp, target)
+    return None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -411,8 +469,9 @@ class Saved:
 class Store:
     """Writes notes files under ``root`` and remembers what it wrote."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, user_locks: Path | None = None) -> None:
         self.root = Path(root)
+        self._lock_dirs = [self.root / HIDDEN_DIR / "locks", *([user_locks] if user_locks else [])]
         self._lock = threading.RLock()
         self._own: deque[tuple[str, str]] = deque(maxlen=LEDGER_SIZE)
         self._undo: list[Written] = []
@@ -431,22 +490,24 @@ class Store:
     @contextlib.contextmanager
     def locked(self, rel: str) -> Iterator[None]:
         """Hold the write lock of ``rel``: this process's threads and other notesui
-        processes wait for each other. The lock file is persistent (a lock file deleted
-        after use races the same way as no lock) and named after the real path, so links
-        to one file share it."""
+        processes wait for each other. Lock files are persistent (a lock file deleted after
+        use races the same way as no lock) and named after the file's real path, so links
+        and notes folders inside one another share them: one under the notes root (other
+        machines and users sharing the folder) and, with ``user_locks``, one in the user's
+        own folder (the same file reached from another notes root). Every process takes
+        them in that order, so none waits for another forever."""
         with self._lock:
-            fd = self._lock_file(rel)
+            fds = [fd for folder in self._lock_dirs if (fd := self._lock_file(folder, rel)) >= 0]
             try:
-                if fd >= 0:
+                for fd in fds:
                     self._flock(fd, rel)
                 yield
             finally:
-                if fd >= 0:
+                for fd in fds:
                     os.close(fd)  # closing releases the lock
 
-    def _lock_file(self, rel: str) -> int:
+    def _lock_file(self, folder: Path, rel: str) -> int:
         real = os.path.realpath(self.path(rel))
-        folder = self.root / HIDDEN_DIR / "locks"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             return os.open(folder / f"{digest(os.fsencode(real))}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
