@@ -20,7 +20,7 @@ from textual.theme import Theme
 from notesui import locations
 from notesui.config import Config
 from notesui.core.document import Document, Heading
-from notesui.core.edits import MarkChange
+from notesui.core.edits import Anchor, MarkChange
 from notesui.core.files import NotReadable, read_regular
 from notesui.core.mastery import today
 from notesui.core.notebook import Notebook, discover
@@ -92,6 +92,7 @@ class NotesApp(App[None]):
         self.search_index: SearchIndex | None = None
         self.store = Store(self.root, user_locks=locations.state_dir() / "locks")
         self.drafts = Drafts(self.root)
+        self._drafts_later: set[Path] = set()
 
     def on_mount(self) -> None:
         notices = [*self.config.notices, *([self.state.notice] if self.state.notice else [])]
@@ -143,8 +144,9 @@ class NotesApp(App[None]):
     # -- unsaved text left by an earlier session ----------------------------------------
 
     def offer_drafts(self) -> None:
-        """Offer the unsaved text an earlier session left for this notes folder."""
-        left = self.drafts.left()
+        """Offer the unsaved text an earlier session left for this notes folder (one at a
+        time; those put off with Later wait for the next start)."""
+        left = [kept for kept in self.drafts.left() if kept.path not in self._drafts_later]
         if not left or self.notebook is None:
             return
         first = left[0]
@@ -159,9 +161,12 @@ class NotesApp(App[None]):
         def chosen(choice: str) -> None:
             if choice == "restore":
                 self._restore_draft(first)
-            elif choice == "discard":
+                return
+            if choice == "discard":
                 first.discard()
-                self.offer_drafts()
+            else:
+                self._drafts_later.add(first.path)
+            self.offer_drafts()
 
         self.push_screen(
             ChoiceScreen("Unsaved text from last time", message,
@@ -171,12 +176,26 @@ class NotesApp(App[None]):
         )
 
     def _restore_draft(self, kept: Kept) -> None:
-        heading = self.notebook.find_heading(kept.rel, kept.titles) if self.notebook else None
+        """Open the editor on the draft's question with its text. The save is based on the
+        section as it was when the draft was typed: if it changed since, saving asks."""
         doc = self.notebook.documents.get(kept.rel) if self.notebook else None
-        if heading is None or doc is None or doc.readonly:
+        heading = None
+        if doc is not None and not doc.readonly and kept.titles:
+            heading = Anchor(kept.titles, kept.rank, kept.count, kept.base).find(doc)
+        if doc is None or heading is None:
+            self._drafts_later.add(kept.path)
             self.notify(f"“{' › '.join((kept.rel, *kept.titles))}” is not in the notes any more; "
                         f"the text stays in {kept.path}.", severity="warning", timeout=12)
+            self.offer_drafts()
             return
+        section = heading.section
+        if kept.base and doc.span_bytes(section) != kept.base:  # changed since: edit against what it was
+            then = Document.parse(doc.data[: section.start] + kept.base + doc.data[section.end :], doc.name)
+            was = next((h for h in then.headings if h.section.start == section.start), None)
+            if was is not None:
+                doc, heading = then, was
+                self.notify(f"“{heading.title}” changed on disk since this text was typed: saving "
+                            "asks what to keep.", severity="warning", timeout=12)
         self.push_screen(EditorScreen(doc, heading, drafts=self.drafts, restore=kept),
                          lambda _: self.offer_drafts())
 

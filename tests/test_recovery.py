@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 
 
+from textual.widgets import TextArea
+
 from notesui import locations
 from notesui.app import NotesApp
 from notesui.state import load_state, state_path
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
-from pilot import edit, settle
+from pilot import edit, goto, settle
 
 BAD_NAME = os.fsdecode(b"caf\xe9.md")  # not valid UTF-8
 
@@ -114,3 +116,54 @@ async def test_kept_text_holds_control_characters_as_they_are(sample_notes: Path
         await pilot.pause()
     kept = _recovery_files()
     assert len(kept) == 1 and "\x1b[2J" in kept[0].read_text("utf-8")  # the note's own bytes
+
+
+async def _leave_a_draft(root: Path, rel: str, title: str, text: str, *, index: int = 0) -> None:
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, rel, title)
+        if index:  # the index-th heading with that title
+            doc = app.notebook.documents[rel]  # type: ignore[union-attr]
+            heading = [h for h in doc.headings if h.title == title][index]
+            from notesui.ui.widgets.outline import Entry, OutlineTree
+
+            app.screen.query_one(OutlineTree).select_entry(Entry("heading", rel, heading.index))
+            await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one(TextArea).replace(text, (2, 0), (3, 0))
+        app.exit()
+        await pilot.pause()
+
+
+async def test_a_restored_draft_never_overwrites_what_changed_since(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    await _leave_a_draft(sample_notes, "basics.md", "What is LoRA?", "DRAFT ANSWER")
+    changed = path.read_bytes().replace(b"Low-rank adaptation", b"Edited in another editor")
+    path.write_bytes(changed)
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and "DRAFT ANSWER" in app.screen.text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen) and "changed on disk" in app.screen.title_text
+        assert path.read_bytes() == changed
+
+
+async def test_a_draft_of_a_duplicate_title_returns_to_its_own_heading(tmp_path: Path) -> None:
+    root = tmp_path / "dups"
+    root.mkdir()
+    path = root / "d.md"
+    path.write_text("# A\n\n## Q\nfirst\n\n## Q\nsecond\n")
+    await _leave_a_draft(root, "d.md", "Q", "SECOND DRAFT", index=1)
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert path.read_text() == "# A\n\n## Q\nfirst\n\n## Q\nsecond\nSECOND DRAFT"  # the second Q's draft

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from notesui.core.document import Document, Heading
-from notesui.core.edits import EditText, SectionEdit, edit_text
+from notesui.core.edits import Anchor, EditText, SectionEdit, edit_text
 from notesui.core.store import CONFLICTS, Conflict, WriteError
 from notesui.core.text import one_line
 from notesui.drafts import Drafts, Kept
@@ -66,7 +66,10 @@ class EditorScreen(Screen[None]):
         self.file_gone = False
         self._saving = False
         self._area: TextArea | None = None
-        self.draft = drafts.open(self.rel, titles, restore) if drafts is not None else None
+        self.draft = None
+        if drafts is not None:
+            anchor = Anchor.of(doc, heading)
+            self.draft = drafts.open(self.rel, titles, anchor.rank, anchor.count, restore)
         if self.draft is not None:
             self.draft.source = self._unsaved
         self._keep_timer: Timer | None = None
@@ -103,11 +106,12 @@ class EditorScreen(Screen[None]):
     def dirty(self) -> bool:
         return self.text != self.saved_text
 
-    def _unsaved(self) -> str | None:
-        """The text while it is not safely in the file (for the draft)."""
+    def _unsaved(self) -> tuple[str, bytes] | None:
+        """The text while it is not safely in the file, and the bytes it replaces (for the
+        draft)."""
         if self._area is None or not (self.dirty or self.file_gone):
             return None
-        return self.edit.raw(self._area.text)
+        return self.edit.raw(self._area.text), self.data[self.start : self.end]
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._update_state()
