@@ -110,6 +110,13 @@ def out(line: str = "") -> None:
     print(visible(line))
 
 
+def write_text(text: str) -> None:
+    """Write raw Markdown (line endings included) to stdout, never a control sequence."""
+    from notesui.core.text import visible
+
+    sys.stdout.write("\r\n".join(map(visible, text.split("\r\n"))))
+
+
 def err(message: str) -> None:
     from notesui.core.text import visible
 
@@ -257,8 +264,8 @@ def _show(notebook: Notebook, target: Target, plain: bool) -> None:
     if heading is None:  # a file: its preamble, then its outline
         outline = "".join(f"{'  ' * (h.level - 1)}- {h.title}  ({target.rel}:{h.line + 1})\n" for h in doc.headings)
         text = text + ("\n" if text and not text.endswith("\n") else "") + outline
-    if plain:  # the raw Markdown, line endings included, but never a control sequence
-        sys.stdout.write("\r\n".join(map(visible, text.split("\r\n"))))
+    if plain:
+        write_text(text)
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -349,7 +356,9 @@ def cmd_stats(options: argparse.Namespace) -> int:
 
 
 def cmd_import(options: argparse.Namespace) -> int:
+    from notesui.core.files import NotReadable, read_regular
     from notesui.core.importer import convert
+    from notesui.core.store import Changed, WriteError, atomic_write
 
     sources = [Path(s) for s in options.sources]
     if options.out is None and len(sources) > 1:
@@ -357,23 +366,24 @@ def cmd_import(options: argparse.Namespace) -> int:
     status = EXIT_OK
     for source in sources:
         try:
-            text = source.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = read_regular(source).decode("utf-8-sig")
+        except (OSError, NotReadable, UnicodeDecodeError) as error:
             err(f"{source}: can't import: {error}")
             status = EXIT_NOTHING
             continue
         converted = convert(text)
         if options.out is None:
-            sys.stdout.write(converted.markdown)
+            write_text(converted.markdown)
             continue
         folder = Path(options.out)
-        folder.mkdir(parents=True, exist_ok=True)
         target = folder / (source.stem + ".md")
-        if target.exists():
-            err(f"{target} exists; not overwritten")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, converted.markdown.encode("utf-8"), expected=None)  # never overwrites
+        except (OSError, WriteError, FileExistsError, Changed):
+            err(f"{target} exists or can't be written; not overwritten")
             status = EXIT_NOTHING
             continue
-        target.write_text(converted.markdown, encoding="utf-8", newline="")
         out(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
     return status
 

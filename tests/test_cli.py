@@ -294,3 +294,13 @@ def test_show_plain_keeps_crlf_line_endings(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "notesui", "show", "crlf.md:1", "--plain", "--dir", str(tmp_path)],
                             capture_output=True)
     assert result.stdout == "# Q\r\n\r\nanswer ␛[2J\r\n".encode()
+
+
+def test_import_never_reads_a_fifo_nor_overwrites(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([sys.executable, "-m", "notesui", "import", str(tmp_path / "pipe.txt")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "named pipe" in result.stderr
+    (tmp_path / "q.txt").write_text("Q: what?\nA: that \x1b[2J.\n")
+    printed = run("import", str(tmp_path / "q.txt"))
+    assert "\x1b" not in printed.stdout

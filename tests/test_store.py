@@ -284,7 +284,7 @@ def test_an_in_place_write_that_fails_midway_puts_the_original_back(note: Path, 
         return real(fd, data, offset)
 
     monkeypatch.setattr(os, "pwrite", half_then_full)
-    monkeypatch.setattr(os, "posix_fallocate", lambda fd, offset, length: None)  # no reservation
+    monkeypatch.setattr(store_module, "_allocate", lambda fd, length: None)  # no reservation
     with pytest.raises(WriteError, match="disk is full.*put back"):
         Store(note.parent).write("a.md", edit_a("# A\n\n" + "much longer answer " * 50 + "\n\n"))
     monkeypatch.undo()
@@ -316,10 +316,10 @@ def test_an_in_place_write_that_can_not_be_undone_keeps_the_original_in_a_copy(n
 def test_no_space_for_an_in_place_write_touches_nothing(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _linked(note)
 
-    def full(fd, offset, length):  # type: ignore[no-untyped-def]
+    def full(fd, length):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "posix_fallocate", full)
+    monkeypatch.setattr(store_module, "_allocate", full)
     writes = []
     monkeypatch.setattr(os, "pwrite", lambda *args: writes.append(args))
     with pytest.raises(WriteError, match="disk is full"):
@@ -477,7 +477,7 @@ def test_overwrite_copies_what_is_on_disk_even_if_it_changes_once_more(note: Pat
         if expected is not store_module._ANY and not once:
             once.append(1)
             note.write_bytes(b"changed once more")
-            raise store_module._Changed(b"changed once more")
+            raise store_module.Changed(b"changed once more")
         return real(path, data, expected)
 
     monkeypatch.setattr(store_module, "atomic_write", changed_first)
@@ -503,3 +503,13 @@ def test_undoing_a_write_that_created_a_file_keeps_its_text(note: Path) -> None:
     _, copy = store.undo()
     assert not (note.parent / "again.md").exists()
     assert copy is not None and copy.read_bytes() == NEW
+
+
+def test_a_new_file_gets_the_umask_s_mode_without_changing_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.md", NEW)
+        assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o640
+        assert os.umask(0o027) == 0o027  # still what it was
+    finally:
+        os.umask(previous)

@@ -94,7 +94,7 @@ class Change:
         return None
 
 
-class _Changed(Exception):
+class Changed(Exception):
     """The target changed after it was checked and before anything was written."""
 
     def __init__(self, data: bytes | None) -> None:
@@ -161,7 +161,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
     bytes, never a mix. Raises WriteError (with the target untouched) on failure.
 
     With ``expected`` (the bytes the file should hold, None: no file), the file is checked
-    again right before it is replaced (raising _Changed, nothing written, when it differs),
+    again right before it is replaced (raising Changed, nothing written, when it differs),
     and afterwards: the bytes the replaced file held at the end are returned when they are
     not ``expected`` (another program wrote in the last moment), else None."""
     target = Path(os.path.realpath(path))
@@ -182,7 +182,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 raise WriteError(f"can't save {name}: the file is read-only")
         current = _read_old(old, name)
         if expected is not _ANY and current != expected:
-            raise _Changed(current)
+            raise Changed(current)
         if info is not None and info.st_nlink > 1:
             _write_in_place(target, data, current or b"", name)
             return None
@@ -195,7 +195,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 now = _identity(target)
                 same_file = now == (None if info is None else (info.st_dev, info.st_ino))
                 if not same_file or _read_old(old, name) != expected:
-                    raise _Changed(_read_path(target, f"can't save {name}"))
+                    raise Changed(_read_path(target, f"can't save {name}"))
             displaced = _swap_in(temp, target, info is not None, name)
         except BaseException as error:
             with contextlib.suppress(OSError):
@@ -220,22 +220,26 @@ RENAME_NOREPLACE = 1
 
 
 @functools.cache
-def _libc_renameat2() -> Callable[..., int] | None:
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A function of the C library (Linux), for what Python's os module lacks."""
+    if not sys.platform.startswith("linux"):
+        return None
     import ctypes
 
-    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if function is not None:
-        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return function
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), name, None)
+    except OSError:
+        return None
 
 
 def _renameat2(source: Path, target: Path, flags: int) -> bool:
     """Linux's renameat2; False where the system or the file system doesn't have it."""
     import ctypes
 
-    function = _libc_renameat2()
+    function = _libc_function("renameat2")
     if function is None:
         return False
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     at_cwd = -100
     if function(at_cwd, os.fsencode(source), at_cwd, os.fsencode(target), flags) == 0:
         return True
@@ -265,7 +269,7 @@ def _swap_in(temp: Path, target: Path, existed: bool, name: str) -> bytes | None
             if _renameat2(temp, target, RENAME_NOREPLACE):
                 return None
         except FileExistsError:
-            raise _Changed(_read_path(target, f"can't save {name}")) from None
+            raise Changed(_read_path(target, f"can't save {name}")) from None
     os.replace(temp, target)
     return None
 
@@ -394,19 +398,42 @@ def _reserve(fd: int, target: Path, growth: int, name: str) -> None:
         free = None
     if free is not None and free < growth + SPACE_MARGIN:
         raise WriteError(f"can't save {name}: the disk is full ({free} bytes free, {growth} more needed)")
-    if hasattr(os, "posix_fallocate"):
-        try:
-            os.posix_fallocate(fd, 0, os.fstat(fd).st_size + growth)
-        except OSError as error:
-            if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                raise WriteError(f"can't save {name}: {_reason(error)}") from error
-            # the file system can't reserve space: the write below still restores on failure
+    try:
+        _allocate(fd, os.fstat(fd).st_size + growth)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise WriteError(f"can't save {name}: {_reason(error)}") from error
+        # the file system can't reserve space: the write below still restores on failure
+
+
+FALLOC_FL_KEEP_SIZE = 1
+
+
+def _allocate(fd: int, length: int) -> None:
+    """Reserve the blocks for ``length`` bytes without changing the file's size (so no
+    reader ever sees it padded); where that can't be done, nothing is reserved."""
+    function = _libc_function("fallocate")
+    if function is None:
+        return
+    import ctypes
+
+    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong]
+    if function(fd, FALLOC_FL_KEEP_SIZE, 0, length) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process's umask, read without changing it (changing it, even for a moment, would
+    race with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def clean_stale_temps(root: Path, older_than: float = STALE_TEMP_SECONDS, *, recursive: bool = True) -> list[Path]:
@@ -561,7 +588,7 @@ class Store:
                     copy = self.write_conflict_copy(rel, disk)
                 try:
                     late = self._replace(rel, new, disk)
-                except _Changed:
+                except Changed:
                     continue  # changed again meanwhile: that version is copied next round
                 self._remember(rel, disk, new, what)
                 if late is not None:
@@ -583,7 +610,7 @@ class Store:
         for _ in range(MAX_ROUNDS):
             try:
                 late = self._replace(rel, new, disk)
-            except _Changed as changed:  # nothing written: re-apply to what is there now
+            except Changed as changed:  # nothing written: re-apply to what is there now
                 disk = changed.data
                 new, merged = self._rebase(rel, change, disk), True
                 continue
@@ -600,7 +627,7 @@ class Store:
         if rebased is not None:
             try:
                 later = self._replace(rel, rebased, written)
-            except (_Changed, WriteError):
+            except (Changed, WriteError):
                 pass  # changed again: its first version goes to the copy
             else:
                 self._remember(rel, late, rebased, change.what)
@@ -623,7 +650,7 @@ class Store:
                 self._undo.pop()
             try:
                 self._replace(rel, late, written)
-            except (_Changed, WriteError) as again:
+            except (Changed, WriteError) as again:
                 raise WriteError(
                     f"can't save {rel} safely: another program changed it while saving, no "
                     f"conflict copy could be kept ({error}) and its version could not be put "
@@ -699,7 +726,7 @@ class Store:
                 else:
                     try:
                         late = self._replace(last.rel, last.before, disk)
-                    except _Changed as changed:
+                    except Changed as changed:
                         raise Conflict(last.rel, changed.data) from None
                     if late is not None:  # changed while undoing: that version is kept
                         copy = self._keep_late(last.rel, last.before, late)
