@@ -196,7 +196,7 @@ def atomic_write(path: Path, data: bytes, expected: object = _ANY) -> bytes | No
                 same_file = now == (None if info is None else (info.st_dev, info.st_ino))
                 if not same_file or _read_old(old, name) != expected:
                     raise Changed(_read_path(target, f"can't save {name}"))
-            displaced = _swap_in(temp, target, info is not None, name)
+            displaced = _swap_in(temp, target, info is not None, name, clobber=expected is _ANY)
         except BaseException as error:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
@@ -249,13 +249,14 @@ def _renameat2(source: Path, target: Path, flags: int) -> bool:
     raise OSError(code, os.strerror(code), str(target))
 
 
-def _swap_in(temp: Path, target: Path, existed: bool, name: str) -> bytes | None:
+def _swap_in(temp: Path, target: Path, existed: bool, name: str, *, clobber: bool) -> bytes | None:
     """Move ``temp`` over ``target`` atomically; returns the bytes of the file it replaced,
     as they were at that very moment, where the system can tell (None otherwise).
 
     With RENAME_EXCHANGE the replaced file lands at ``temp``'s name, so even a save by
-    rename that lands after the last check is seen (and then removed). A target that did
-    not exist is never clobbered if one appeared meanwhile (RENAME_NOREPLACE)."""
+    rename that lands after the last check is seen (and then removed). Unless ``clobber``,
+    a target that did not exist is never replaced if one appeared meanwhile
+    (RENAME_NOREPLACE; Changed is raised)."""
     if existed and sys.platform == "linux" and _renameat2(temp, target, RENAME_EXCHANGE):
         try:
             return _read_path(temp, f"can't save {name}") or b""
@@ -264,7 +265,7 @@ def _swap_in(temp: Path, target: Path, existed: bool, name: str) -> bytes | None
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-    if not existed and sys.platform == "linux":
+    if not existed and not clobber and sys.platform == "linux":
         try:
             if _renameat2(temp, target, RENAME_NOREPLACE):
                 return None
