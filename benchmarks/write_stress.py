@@ -76,6 +76,7 @@ def processes(folder: Path, count: int, marks: int) -> dict[str, float]:
 
 async def app_and_appender(folder: Path, lines: int) -> dict[str, float]:
     from notesui.app import NotesApp
+    from notesui.ui.screens.dialogs import ChoiceScreen
     from notesui.ui.widgets.outline import Entry, OutlineTree
 
     path = notes(folder / "app")
@@ -88,16 +89,25 @@ async def app_and_appender(folder: Path, lines: int) -> dict[str, float]:
         app.screen.query_one(OutlineTree).select_entry(Entry("heading", "big.md", 5))
         await pilot.pause(0.2)
         appender = subprocess.Popen([sys.executable, "-c", APPENDER, str(path), str(lines)])
-        while appender.poll() is None:
-            await pilot.press("m")
-            presses += 1
-            await pilot.pause(0.1)
+        cancelled = 0
+        try:
+            while appender.poll() is None:  # `m` every 0.1 s, not waiting for the app to be idle
+                screen = app.screen
+                if isinstance(screen, ChoiceScreen):  # `m` landed on the file: "mark all?"
+                    screen.dismiss(screen.cancel)
+                    cancelled += 1
+                else:
+                    screen.action_toggle_mastered()  # type: ignore[attr-defined]
+                    presses += 1
+                await asyncio.sleep(0.1)
+        finally:
+            appender.wait()
         await pilot.pause(0.5)
     text = path.read_text("utf-8")
     copies = sorted((path.parent / CONFLICTS).glob("*.md"))
     in_file = {int(n) for n in re.findall(r"appended line (\d+)", text)}
     in_copies = {int(n) for n in re.findall(r"appended line (\d+)", "".join(p.read_text() for p in copies))}
-    return {"appended": lines, "m_presses": presses, "in_file": len(in_file),
+    return {"appended": lines, "m_presses": presses, "mark_all_dialogs_cancelled": cancelled, "in_file": len(in_file),
             "only_in_conflict_copies": len(in_copies - in_file), "conflict_copies": len(copies),
             "lost": len(set(range(lines)) - in_file - in_copies)}
 

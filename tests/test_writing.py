@@ -334,3 +334,18 @@ async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeyp
         await settle(pilot)
         assert not app.screen.dirty
     assert path.read_bytes() != original and b"words worth keeping" in path.read_bytes()
+
+
+async def test_a_key_right_after_the_tree_is_rebuilt_acts_on_the_users_place(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        tree = app.screen.query_one(OutlineTree)
+        tree.refresh_notebook()  # an outside change was just shown: two in a row
+        tree.refresh_notebook()
+        app.screen.action_toggle_mastered()  # type: ignore[attr-defined]  # `m` before a repaint
+        await settle(pilot)
+        assert not isinstance(app.screen, ChoiceScreen)  # not "mark all under basics.md?"
+        assert b"## What is LoRA? <!-- mastered" in path.read_bytes()
+        assert cursor_label(app).startswith("✓ What is LoRA?")

@@ -142,8 +142,7 @@ class MainScreen(Screen[None]):
 
     def selected(self) -> tuple[Entry | None, Document | None, Heading | None]:
         """The entry under the cursor, its file and heading (when it is one)."""
-        node = self.query_one(OutlineTree).cursor_node
-        entry = node.data if node is not None else None
+        entry = self.query_one(OutlineTree).current
         if entry is None or self.notebook is None or entry.kind == "folder":
             return entry, None, None
         doc = self.notebook.documents.get(entry.rel)
@@ -320,9 +319,9 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._show_cursor)
 
     def _show_cursor(self) -> None:
-        node = self.query_one(OutlineTree).cursor_node
-        if self.notebook is not None and node is not None and node.data is not None:
-            self.query_one(Viewer).show(page_for(self.notebook, node.data))
+        entry = self.query_one(OutlineTree).current
+        if self.notebook is not None and entry is not None:
+            self.query_one(Viewer).show(page_for(self.notebook, entry))
 
     def _update_progress(self) -> None:
         if self.notebook is None:

@@ -63,6 +63,7 @@ class OutlineTree(Tree[Entry]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("notes", id=id)
         self.notebook: Notebook | None = None
+        self._pending: Entry | None = None  # where the cursor goes on the next refresh
         self.hide_mastered = False
         self.show_root = False
         self.auto_expand = True
@@ -233,8 +234,24 @@ class OutlineTree(Tree[Entry]):
         if node is None:
             return False
         # the branches just opened get their line numbers on the next refresh
-        self.call_after_refresh(self.move_cursor, node, animate=False)
+        self._pending = node.data
+        self.call_after_refresh(self._move_to, node)
         return node.data == entry
+
+    def _move_to(self, node: TreeNode[Entry]) -> None:
+        if self._pending == node.data:
+            self._pending = None
+        self.move_cursor(node, animate=False)
+
+    @property
+    def current(self) -> Entry | None:
+        """The entry under the cursor, or the one the cursor is about to be put on: a key
+        pressed right after the tree was rebuilt acts on the user's place, never on the
+        first line the rebuilt tree starts on."""
+        if self._pending is not None:
+            return self._pending
+        node = self.cursor_node
+        return node.data if node is not None else None
 
     # -- keeping the user's place across changes -------------------------------------
 
@@ -271,7 +288,7 @@ class OutlineTree(Tree[Entry]):
                     walk(child)
 
         walk(self.root)
-        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        cursor = self.current
         return Place(self.key_of(cursor) if cursor is not None else None, expanded)
 
     def restore(self, state: Place) -> None:
