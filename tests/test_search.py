@@ -148,3 +148,10 @@ def test_the_index_build_survives_files_deleted_and_changed_while_it_runs(tmp_pa
     index.catch_up(notebook.documents)  # what changed during the build is indexed now
     assert index.search("Renamed meanwhile")[0].file == "f0.md"
     assert all(h.file != "f5.md" for h in index.search("Question 5"))
+
+
+def test_a_file_without_headings_never_shifts_the_hits_of_others(tmp_path: Path) -> None:
+    _, index = index_for(tmp_path, {"a.md": "preamble only\n", "b.md": "## Apple pie?\n\nYes.\n\n## Banana?\n\nNo.\n"})
+    hits = index.search("apple")
+    assert [(h.file, h.title) for h in hits][:1] == [("b.md", "Apple pie?")]
+    assert index.search("banana")[0].title == "Banana?"

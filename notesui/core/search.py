@@ -220,8 +220,9 @@ class SearchIndex:
         titles: list[str] = []
         items: list[int] = []
         for entry in self._files.values():
-            titles += entry.titles.split(SEP)[:-1]
-            items += entry.items
+            if entry.items:  # a file with no headings has no titles (its joined string is one SEP)
+                titles += entry.titles.split(SEP)[:-1]
+                items += entry.items
         rows = sorted(zip(map(len, titles), items, titles))  # item ids are unique: ties end there
         self._main_titles, self._main_starts = _joined([row[2] for row in rows])
         self._main_items = array("i", [row[1] for row in rows])
