@@ -195,8 +195,23 @@ def _target(notebook: Notebook, ref: str, *, query: str) -> Target:
 
 
 def run_app(directory: str | None) -> int:
+    """Run the app. A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends it like
+    ``q`` does, after keeping any unsaved editor text and the user's place."""
+    import signal
+
     app = make_app(directory)
-    app.run()
+
+    def ending(number: int, frame: object) -> None:
+        app.keep_everything()
+        app.exit(return_code=128 + number)
+
+    previous = {number: signal.signal(number, ending) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        app.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        app.keep_everything()
     return app.return_code or 0
 
 

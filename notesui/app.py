@@ -130,15 +130,20 @@ class NotesApp(App[None]):
         self.set_interval(0.05, self._flush_events, name="watch")
 
     def on_unmount(self) -> None:
-        self.drafts.keep_all()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self.keep_everything()
+
+    def keep_everything(self) -> None:
+        """The app is ending (any way at all): keep unsaved editor text and the user's place.
+        Never raises."""
+        self.drafts.keep_all()
         save_state(self.state)
 
     def _handle_exception(self, error: Exception) -> None:
         """The app is about to end on an error: unsaved text is kept first."""
-        self.drafts.keep_all()
+        self.keep_everything()
         super()._handle_exception(error)
 
     # -- unsaved text left by an earlier session ----------------------------------------

@@ -215,3 +215,42 @@ def test_a_conflict_while_editing_keeps_both_versions(terminal: Terminal, notes_
     terminal.wait_for("他们的版本")  # the reader shows the disk version
     terminal.keys("q")
     assert wait_for_exit(terminal) == "0"
+
+
+def test_closing_the_terminal_keeps_the_unsaved_text(terminal: Terminal, isolated_dirs: Path) -> None:
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("l", "j")
+    terminal.wait_for("归纳为6类")
+    terminal.keys("e")
+    terminal.wait_for("Editing llm-inference-and-training-notes.md")
+    terminal.type("最后一秒写的")
+    terminal.wait_for("最后一秒写的")
+    terminal.close()  # the terminal goes away at once (SIGHUP), well within a second of typing
+    recovery = isolated_dirs / "xdg_data_home" / "notesui" / "recovery"
+    deadline = time.monotonic() + 10
+    kept: list[Path] = []
+    while time.monotonic() < deadline and not kept:
+        kept = [p for p in recovery.glob("*.md") if "最后一秒写的" in p.read_text("utf-8")] if recovery.is_dir() else []
+        time.sleep(0.1)
+    assert kept, "the unsaved text was not kept"
+
+
+def test_a_polite_kill_ends_the_app_cleanly_and_keeps_the_text(terminal: Terminal, notes_copy: Path,
+                                                                isolated_dirs: Path) -> None:
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("l", "j")
+    terminal.wait_for("归纳为6类")
+    terminal.keys("e")
+    terminal.wait_for("Editing llm-inference-and-training-notes.md")
+    terminal.type("被终止前")
+    terminal.wait_for("被终止前")
+    found = subprocess.run(["pgrep", "-f", f"notesui {notes_copy}"], capture_output=True, text=True)
+    pids = [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
+    python = [pid for pid in pids
+              if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:3][1:] == [b"-m", b"notesui"]]
+    assert len(python) == 1
+    for pid in python:
+        os.kill(pid, 15)
+    assert wait_for_exit(terminal) == str(128 + 15)
+    recovery = isolated_dirs / "xdg_data_home" / "notesui" / "recovery"
+    assert any("被终止前" in p.read_text("utf-8") for p in recovery.glob("*.md"))
