@@ -139,7 +139,9 @@ def _config() -> Config:
     return config
 
 
-def _notebook(directory: str | None) -> Notebook:
+def _notebook(directory: str | None, *, report: bool = True) -> Notebook:
+    """The notebook; with ``report``, every path not read (or read only in part) is named
+    on stderr with the reason."""
     from notesui import locations
     from notesui.core.notebook import Notebook
 
@@ -147,8 +149,12 @@ def _notebook(directory: str | None) -> Notebook:
     if not root.is_dir():
         raise UsageError(f"notes folder not found: {root}")
     notebook = Notebook.open(root)
-    for rel, reason in notebook.skipped:
-        err(f"skipped {rel}: {reason}")
+    if report:
+        for rel, reason in notebook.skipped:
+            err(f"skipped {rel}: {reason}")
+        for rel, doc in notebook.documents.items():
+            if doc.error:
+                err(f"{rel}: {doc.error}")
     return notebook
 
 
@@ -244,8 +250,9 @@ def cmd_search(options: argparse.Namespace) -> int:
 
 
 def _each(options: argparse.Namespace, act: Callable[[Notebook, str], None]) -> int:
-    """Act on each REF in turn; a refused one is said on stderr and the others still run."""
-    notebook = _notebook(options.dir)
+    """Act on each REF in turn; a refused one is said on stderr and the others still run.
+    (Problems of files no REF names are not this command's to report.)"""
+    notebook = _notebook(options.dir, report=False)
     status = EXIT_OK
     for ref in options.ref:
         try:
@@ -272,8 +279,8 @@ def _show(notebook: Notebook, target: Target, plain: bool) -> None:
                 out(f"{rel}  ({questions} questions)")
         return
     doc = notebook.documents[target.rel]
-    if doc.error:
-        err(f"{target.rel}: {doc.error}")
+    if doc.error and not doc.text:
+        raise Refused(f"{target.rel} can't be shown: {doc.error}")
     heading = target.heading
     text = doc.span_text(heading.section if heading else doc.preamble)
     if heading is None:  # a file: its preamble, then its outline
@@ -281,6 +288,8 @@ def _show(notebook: Notebook, target: Target, plain: bool) -> None:
         text = text + ("\n" if text and not text.endswith("\n") else "") + outline
     if plain:
         write_text(text)
+        if doc.error:
+            raise Refused(f"{target.rel}: {doc.error}")
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -293,6 +302,8 @@ def _show(notebook: Notebook, target: Target, plain: bool) -> None:
         console.print(visible(text[len(doc.span_text(doc.preamble)):]), markup=False, highlight=False)
     else:
         console.print(Markdown(strip_markers(strip_controls(text))))
+    if doc.error:
+        raise Refused(f"{target.rel}: {doc.error}")
 
 
 def cmd_mark(options: argparse.Namespace) -> int:
@@ -347,6 +358,7 @@ def _mark(notebook: Notebook, ref: str, options: argparse.Namespace) -> None:
 
 def cmd_stats(options: argparse.Namespace) -> int:
     from notesui.core.notebook import Counts, count
+    from notesui.core.text import visible
 
     notebook = _notebook(options.dir)
     rows = [(rel, count(doc)) for rel, doc in notebook.documents.items()]
@@ -363,10 +375,11 @@ def cmd_stats(options: argparse.Namespace) -> int:
         files = [{"file": rel, **as_dict(c)} for rel, c in rows]
         out_json({"files": files, "total": as_dict(total)})
         return EXIT_OK
-    width = max([len("total"), *(len(rel) for rel, _ in rows)])
+    names = [(visible(rel), c) for rel, c in [*rows, ("total", total)]]
+    width = max(len(name) for name, _ in names)
     out(f"{'file':<{width}}  questions  answered  mastered")
-    for rel, c in [*rows, ("total", total)]:
-        out(f"{rel:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
+    for name, c in names:
+        out(f"{name:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
     return EXIT_OK
 
 
@@ -395,8 +408,13 @@ def cmd_import(options: argparse.Namespace) -> int:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             atomic_write(target, converted.markdown.encode("utf-8"), expected=None)  # never overwrites
-        except (OSError, WriteError, FileExistsError, Changed):
-            err(f"{target} exists or can't be written; not overwritten")
+        except Changed:
+            err(f"{target} exists; not overwritten")
+            status = EXIT_NOTHING
+            continue
+        except (OSError, WriteError) as error:
+            reason = "it is not a folder" if isinstance(error, (FileExistsError, NotADirectoryError)) else error
+            err(f"can't write {target}: {reason}")
             status = EXIT_NOTHING
             continue
         out(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
@@ -405,7 +423,7 @@ def cmd_import(options: argparse.Namespace) -> int:
 
 def cmd_check(options: argparse.Namespace) -> int:
     """Errors (a file or folder that can't be read as notes: exit 1) and warnings (exit 0)."""
-    notebook = _notebook(options.dir)
+    notebook = _notebook(options.dir, report=False)  # it reports them itself, on stdout
     errors = warnings = 0
     for rel, reason in notebook.skipped:
         out(f"{rel}: error: skipped: {reason}")

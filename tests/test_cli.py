@@ -304,3 +304,20 @@ def test_import_never_reads_a_fifo_nor_overwrites(tmp_path: Path) -> None:
     (tmp_path / "q.txt").write_text("Q: what?\nA: that \x1b[2J.\n")
     printed = run("import", str(tmp_path / "q.txt"))
     assert "\x1b" not in printed.stdout
+
+
+@pytest.mark.parametrize("line", ["-1", "abc", "0x5", "5 ", "٥", ""])
+def test_a_file_reference_with_a_bad_line_number_is_an_error(sample_notes: Path, line: str) -> None:
+    result = run("show", f"basics.md:{line}", "--dir", str(sample_notes))
+    assert result.returncode == 1 and result.stdout == "" and "line number" in result.stderr
+
+
+def test_showing_a_file_that_can_not_be_read_is_an_error(sample_notes: Path) -> None:
+    os.mkfifo(sample_notes / "pipe.md")
+    (sample_notes / "wide.md").write_bytes("# Q\n\nA\n".encode("utf-16"))
+    for ref in ("pipe.md", "wide.md"):
+        result = run("show", ref, "--dir", str(sample_notes))
+        assert result.returncode == 1 and ref in result.stderr
+    assert run("show", "basics.md:5", "--dir", str(sample_notes)).stderr == ""  # others unmentioned
+    stats = run("stats", "--dir", str(sample_notes))
+    assert stats.returncode == 0 and "pipe.md: a named pipe" in stats.stderr and "wide.md: UTF-16" in stats.stderr

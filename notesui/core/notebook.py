@@ -193,12 +193,12 @@ class Notebook:
         message names the nearest files or headings."""
         match = _FILE_LINE.match(ref)
         path, line = (match.group(1), match.group(2)) if match else (ref, None)
+        if line is not None and not (line.isascii() and line.isdigit()):
+            raise BadReference(f"{ref!r} is not FILE:LINE: LINE is a line number (1, 2, …), not {line!r}")
         is_file = path.lower().endswith(NOTE_SUFFIXES)
-        if not is_file and line is None:
+        if not is_file:
             folder = self._folder(path)
             return None if folder is None else Target("folder", folder)
-        if not is_file:
-            return None  # "topic:12" is a query, not a file
         rel = self._rel(path)
         doc = self.documents.get(rel)
         if doc is None:
@@ -251,7 +251,7 @@ class Notebook:
         return where + ("; the nearest headings: " + ", ".join(near) if near else "; it has no headings")
 
 
-_FILE_LINE = re.compile(r"^(.+):(\d+)$")
+_FILE_LINE = re.compile(r"^(.+?\.(?:md|markdown)):(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
