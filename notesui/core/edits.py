@@ -3,9 +3,10 @@
 Each function takes the parsed Document the change is based on and returns the whole new
 content; writing it (atomically, with the conflict check) is ``store``'s job. The ``Change``
 classes at the end bundle a change with how to make it again on content that changed on disk
-meanwhile: the heading it is about is found again by structure (its title path, then its rank
-among headings with that path), never by searching for similar bytes, and an edit's result is
-parsed again to prove that the structure around it is what the user edited.
+meanwhile: the heading it is about is found again by structure (its title path; among
+headings with that path, the one whose section still says the same, else its rank), never by
+searching the file for similar bytes, and an edit's result is parsed again to prove that the
+outline around it is what the user edited.
 """
 
 from __future__ import annotations
@@ -313,15 +314,21 @@ class InsertQuestion(Change):
     def __init__(self, doc: Document, after: Heading | None, title: str) -> None:
         self.name, self.title = doc.name, title
         self.anchor = Anchor.of(doc, after) if after is not None else None
-        new, self.line = insert_question(doc, after, title)
+        new, line = insert_question(doc, after, title)
+        self._lines = {new: line}  # the new heading's 0-based line in each version made
         super().__init__(doc.data, new)
+
+    def line_in(self, data: bytes) -> int | None:
+        """The new heading's 0-based line in ``data``, one of the versions this change made."""
+        return self._lines.get(data)
 
     def rebase(self, data: bytes) -> bytes | None:
         doc = Document.parse(data, self.name)
         after = self.anchor.find(doc) if self.anchor is not None else None
         if doc.readonly or (self.anchor is not None and after is None):
             return None
-        new, self.line = insert_question(doc, after, self.title)
+        new, line = insert_question(doc, after, self.title)
+        self._lines[new] = line
         return new
 
 

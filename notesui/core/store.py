@@ -1,13 +1,17 @@
 """The one write path: every change notesui makes to a notes file goes through ``Store``.
 
-* Serialised: notesui processes (and threads) take an advisory lock on a persistent lock
-  file under ``.notesui/locks/`` before they read the file a change is checked against, and
-  hold it until the write is done.
+* Serialised: notesui processes (and threads) take advisory locks on persistent lock files
+  (under ``.notesui/locks/`` and, for the app and the command line, in the user's state
+  folder) before they read the file a change is checked against, and hold them until the
+  write is done.
 * Checked by content, three times: against what the change was based on, right before the
-  new bytes replace the file, and after: the replaced file is kept open, so a change another
-  program slipped into the last moment is still seen. A change found in any of these checks
+  new bytes replace the file, and at the replace itself: on Linux the new file is swapped in
+  atomically (RENAME_EXCHANGE) and the file it displaced is read, elsewhere the replaced
+  file is kept open and read again; so a change another program slipped into the last
+  moment (an append, a save by rename) is still seen. A change found in any of these checks
   is merged (the change is re-applied to the new content, by structure) or, where it can't
-  be, raised as a Conflict (before writing) or kept as a conflict copy (after).
+  be, raised as a Conflict (before writing) or kept as a conflict copy (after; if no copy
+  can be written, that program's version is put back and the write reported as failed).
 * Atomic: a temporary file with a short name in the target's folder is written, fsynced,
   given the target's mode, owner, group and extended attributes and moved over the target
   with ``os.replace``; the folder is fsynced. On any failure the target is untouched.

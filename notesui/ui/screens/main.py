@@ -276,7 +276,9 @@ class MainScreen(Screen[None]):
             change = InsertQuestion(current, after, title)
             if not self.app_.try_write(doc.name, change):
                 return
-            added = self.notebook.documents[doc.name].heading_at_line(change.line)
+            now = self.notebook.documents[doc.name]
+            line = change.line_in(now.data)  # None: a big file, still being parsed
+            added = now.heading_at_line(line) if line is not None else None
             if added is not None:
                 self.jump_to(doc.name, added.index)
                 self.app.push_screen(EditorScreen(self.notebook.documents[doc.name], added, drafts=self.app_.drafts))
