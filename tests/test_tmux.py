@@ -244,10 +244,14 @@ def test_a_polite_kill_ends_the_app_cleanly_and_keeps_the_text(terminal: Termina
     terminal.wait_for("Editing llm-inference-and-training-notes.md")
     terminal.type("被终止前")
     terminal.wait_for("被终止前")
-    found = subprocess.run(["pgrep", "-f", f"notesui {notes_copy}"], capture_output=True, text=True)
-    pids = [int(pid) for pid in found.stdout.split() if int(pid) != os.getpid()]
-    python = [pid for pid in pids
-              if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:3][1:] == [b"-m", b"notesui"]]
+    wanted = [b"-m", b"notesui", os.fsencode(notes_copy)]
+    python = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().split(b"\0")[1:4] == wanted:
+                python.append(int(entry.name))
+        except OSError:
+            continue  # a process that ended meanwhile
     assert len(python) == 1
     for pid in python:
         os.kill(pid, 15)
