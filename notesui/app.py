@@ -384,7 +384,11 @@ class NotesApp(App[None]):
 
         Raises WriteError (nothing written) and Conflict (the file changed on disk and the
         change could not be re-applied to it) for the caller to handle."""
-        saved = self.store.write(rel, change)
+        try:
+            saved = self.store.write(rel, change)
+        except WriteError:
+            self._show_disk(rel)  # unchanged, or another program's version put back
+            raise
         self._after_write(saved)
         return saved
 
