@@ -232,3 +232,22 @@ async def test_deleting_the_file_being_read_leaves_no_stale_page(tmp_path: Path)
         assert "beta text" not in shown(app)  # the reader shows what the cursor is on
         node = app.screen.query_one(OutlineTree).cursor_node
         assert node is not None and node.data is not None and node.data.rel == "a.md"
+
+
+async def test_a_question_inserted_above_the_selection_never_takes_the_cursor(sample_notes: Path) -> None:
+    from notesui.core.document import Document
+    from pilot import crumbs, goto, settle
+
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "什么是微调？")
+        data = path.read_bytes()
+        at = data.index("## 什么是微调？".encode())
+        path.write_bytes(data[:at] + b"## Inserted above from outside\n\nx\n\n" + data[at:])
+        app.file_updated("basics.md", Document.load(path, "basics.md"))  # as the watcher does
+        await settle(pilot)
+        assert crumbs(app) == "basics.md › Basics › 什么是微调？"
+        await pilot.press("m")
+        await settle(pilot)
+        assert "## 什么是微调？ <!-- mastered" in path.read_text() and "above from outside <!--" not in path.read_text()

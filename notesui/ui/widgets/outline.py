@@ -63,6 +63,7 @@ class OutlineTree(Tree[Entry]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("notes", id=id)
         self.notebook: Notebook | None = None
+        self._shown: dict[str, Document] = {}
         self._pending: Entry | None = None  # where the cursor goes on the next refresh
         self.hide_mastered = False
         self.show_root = False
@@ -74,6 +75,9 @@ class OutlineTree(Tree[Entry]):
     def show_notebook(self, notebook: Notebook) -> None:
         """Replace the tree with ``notebook``'s folders and files."""
         self.notebook = notebook
+        # the files as this tree shows them: an entry's heading index means a heading of
+        # these, even after the notebook has moved on (until the tree is rebuilt)
+        self._shown = dict(notebook.documents)
         self.clear()
         top = notebook.folder_tree()
         self.root.data = Entry("folder", "")
@@ -148,7 +152,7 @@ class OutlineTree(Tree[Entry]):
                 folder = folder.folders[part]
             self._add_folder_children(node, folder)
             return
-        doc = self.notebook.documents.get(entry.rel)
+        doc = self._doc(entry.rel)
         if doc is None:
             return
         if entry.kind == "file":
@@ -211,7 +215,7 @@ class OutlineTree(Tree[Entry]):
         if entry.kind == "folder":
             steps.append(entry)
         else:
-            doc = self.notebook.documents.get(entry.rel)
+            doc = self._doc(entry.rel)
             if doc is None:
                 return None
             steps.append(Entry("file", entry.rel))
@@ -255,10 +259,15 @@ class OutlineTree(Tree[Entry]):
 
     # -- keeping the user's place across changes -------------------------------------
 
+    def _doc(self, rel: str) -> Document | None:
+        """File ``rel`` as this tree shows it (entries' heading indexes refer to it)."""
+        shown = self._shown.get(rel)
+        return shown if shown is not None or self.notebook is None else self.notebook.documents.get(rel)
+
     def key_of(self, entry: Entry) -> Key:
         if entry.kind != "heading" or self.notebook is None:
             return (entry.kind, entry.rel, ())
-        doc = self.notebook.documents.get(entry.rel)
+        doc = self._doc(entry.rel)
         heading = doc.heading(entry.index) if doc is not None else None
         if doc is None or heading is None:
             return (entry.kind, entry.rel, ())
