@@ -15,7 +15,7 @@ from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
-from pilot import goto, settle
+from pilot import crumbs, goto, settle
 
 
 def tree_labels(app: NotesApp) -> list[str]:
@@ -219,3 +219,36 @@ async def test_corrupt_state_is_ignored_with_a_notice(sample_notes: Path) -> Non
         await settle(pilot)
         assert any("state file" in n.message for n in app._notifications)
         assert isinstance(app.screen.query_one(OutlineTree), OutlineTree)
+
+
+async def test_m_with_mastered_hidden_moves_on_to_the_next_question(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert crumbs(app) == "basics.md › Basics › 什么是微调？"  # the next one, not the section
+        assert "<!-- mastered" in (sample_notes / "basics.md").read_text()
+
+
+async def test_the_palette_offers_no_hidden_question(sample_notes: Path) -> None:
+    path = sample_notes / "basics.md"
+    path.write_text(path.read_text().replace("## What is LoRA?", "## What is LoRA? <!-- mastered 2026-11-25 -->"))
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"What is")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        from textual.command import CommandList
+
+        results = app.screen.query_one(CommandList)
+        offered = " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
+        assert "What is MQA?" in offered  # offered
+        assert "What is LoRA?" not in offered  # mastered and hidden: not offered

@@ -20,7 +20,9 @@ class JumpProvider(Provider):
         index = getattr(self.app, "search_index", None)
         if index is None or not query.strip():
             return
-        hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT)
+        hide = bool(getattr(self.app, "hide_mastered", False))  # hidden in the tree: not offered
+        hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT * (4 if hide else 1))
+        hits = [hit for hit in hits if not (hide and hit.mastered)][:PALETTE_LIMIT]
         jump = self.app.jump_to  # type: ignore[attr-defined]
         for hit in hits:
             yield Hit(

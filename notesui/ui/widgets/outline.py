@@ -310,7 +310,26 @@ class OutlineTree(Tree[Entry]):
                 self._populate(node)
         target = self.entry_for(state.cursor, closest=True) if state.cursor else None
         if target is not None:
-            self.select_entry(target)
+            self.select_entry(self._visible_near(target))
+
+    def _visible_near(self, entry: Entry) -> Entry:
+        """``entry``, or, when it is hidden (a question just marked with hide mastered on),
+        the next heading shown after it in its file (else the one before): the cursor moves
+        on as in a to-do list, never up to the parent."""
+        doc = self._doc(entry.rel)
+        if entry.kind != "heading" or doc is None or doc.heading(entry.index) is None:
+            return entry
+        if self._shown_heading(doc, doc.headings[entry.index]):
+            return entry
+        after = doc.headings[entry.index + 1 :]
+        before = reversed(doc.headings[: entry.index])
+        for heading in (*after, *before):
+            if self._shown_heading(doc, heading):
+                return Entry("heading", entry.rel, heading.index)
+        return entry
+
+    def _shown_heading(self, doc: Document, heading: Heading) -> bool:
+        return not any(self._hidden(doc, h) for h in doc.path_of(heading))
 
     def refresh_notebook(self) -> None:
         """Rebuild the tree after the notebook changed, keeping open nodes and the cursor."""
