@@ -446,8 +446,9 @@ class NotesApp(App[None]):
         """Show a file as it is on disk now (after a conflict or an undo)."""
         try:
             data = self.store.read(rel)
-        except WriteError:
-            data = None
+        except WriteError:  # there, but it can't be read now: listed with the reason
+            self.file_updated(rel, Document.load(self.root / rel, rel))
+            return
         if data is None:
             self.file_updated(rel, None)
         else:

@@ -252,3 +252,39 @@ async def test_the_palette_offers_no_hidden_question(sample_notes: Path) -> None
         offered = " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
         assert "What is MQA?" in offered  # offered
         assert "What is LoRA?" not in offered  # mastered and hidden: not offered
+
+
+async def test_m_with_mastered_hidden_at_the_end_of_a_section_goes_to_the_next_question(tmp_path: Path) -> None:
+    root = tmp_path / "n"
+    root.mkdir()
+    (root / "f.md").write_text("# A\n\n## a1\n\nx\n\n## a2\n\nx\n\n# B\n\n## b1\n\nx\n\n## b2\n\nx\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "f.md", "a2")
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert crumbs(app) == "f.md › B › b1"  # a question, not the section B
+
+
+async def test_the_palette_offers_no_section_hidden_because_all_under_it_are_mastered(tmp_path: Path) -> None:
+    root = tmp_path / "n"
+    root.mkdir()
+    (root / "f.md").write_text("# Top\n\n## Groupy\n\n### g1 <!-- mastered 2026-01-01 -->\n\nx\n\n"
+                               "### g2 <!-- mastered 2026-01-01 -->\n\ny\n\n## Groupz\n\nz\n")
+    app = NotesApp(root)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Group")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        from textual.command import CommandList
+
+        results = app.screen.query_one(CommandList)
+        offered = " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
+        assert "Groupz" in offered and "Groupy" not in offered

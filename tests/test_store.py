@@ -515,20 +515,3 @@ def test_a_new_file_gets_the_umask_s_mode_without_changing_the_umask(tmp_path: P
         assert os.umask(0o027) == 0o027  # still what it was
     finally:
         os.umask(previous)
-
-
-def test_a_writable_file_in_a_folder_that_takes_no_new_file_is_written_in_place(
-    note: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = os.open
-
-    def no_new_files(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if flags & os.O_CREAT and Path(path).parent == note.parent:
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path, flags, *args, **kwargs)
-
-    inode = note.stat().st_ino
-    monkeypatch.setattr(os, "open", no_new_files)
-    Store(note.parent).write("a.md", edit_a())
-    monkeypatch.undo()
-    assert note.read_bytes() == NEW and note.stat().st_ino == inode

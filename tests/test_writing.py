@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, TextArea
 
 from notesui.app import NotesApp
@@ -349,3 +350,28 @@ async def test_a_key_right_after_the_tree_is_rebuilt_acts_on_the_users_place(sam
         assert not isinstance(app.screen, ChoiceScreen)  # not "mark all under basics.md?"
         assert b"## What is LoRA? <!-- mastered" in path.read_bytes()
         assert cursor_label(app).startswith("✓ What is LoRA?")
+
+
+async def test_a_failed_write_to_a_file_that_turned_unreadable_keeps_it_listed(
+    sample_notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    path = sample_notes / "basics.md"
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        real = os.open
+        names = {str(path), str(path.resolve())}
+
+        def denied(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if os.fspath(name) in names:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real(name, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", denied)  # another user made it unreadable
+        await pilot.press("m")
+        await settle(pilot)
+        monkeypatch.undo()
+        assert "basics.md" in app.notebook.documents  # type: ignore[union-attr]
+        assert app.notebook.documents["basics.md"].readonly  # type: ignore[union-attr]

@@ -311,17 +311,11 @@ def _read_old(fd: int, name: str) -> bytes | None:
 
 def _write_temp(target: Path, data: bytes, info: os.stat_result | None, name: str) -> Path | None:
     """A temporary file beside ``target`` holding ``data`` with the target's mode, owner,
-    group and extended attributes; None when those can't be kept, or when the folder takes
-    no new file but the file itself is writable (nothing is left behind)."""
+    group and extended attributes; None when those can't be kept (nothing is left behind)."""
     temp = target.parent / f"{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}"
     fd = -1
     try:
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        except PermissionError:
-            if info is not None:
-                return None  # a read-only folder holding a writable file: write in place
-            raise
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         _write_all(fd, data)
         os.fsync(fd)
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()

@@ -314,17 +314,18 @@ class OutlineTree(Tree[Entry]):
 
     def _visible_near(self, entry: Entry) -> Entry:
         """``entry``, or, when it is hidden (a question just marked with hide mastered on),
-        the next heading shown after it in its file (else the one before): the cursor moves
-        on as in a to-do list, never up to the parent."""
+        the next question shown after it in its file (else the one before, never one of its
+        ancestors): the cursor moves on as in a to-do list."""
         doc = self._doc(entry.rel)
         if entry.kind != "heading" or doc is None or doc.heading(entry.index) is None:
             return entry
         if self._shown_heading(doc, doc.headings[entry.index]):
             return entry
+        ancestors = set(map(id, doc.path_of(doc.headings[entry.index])))
         after = doc.headings[entry.index + 1 :]
         before = reversed(doc.headings[: entry.index])
         for heading in (*after, *before):
-            if self._shown_heading(doc, heading):
+            if heading.is_question and id(heading) not in ancestors and self._shown_heading(doc, heading):
                 return Entry("heading", entry.rel, heading.index)
         return entry
 
