@@ -233,23 +233,28 @@ async def test_m_with_mastered_hidden_moves_on_to_the_next_question(sample_notes
         assert "<!-- mastered" in (sample_notes / "basics.md").read_text()
 
 
+async def palette_with_mastered_hidden(pilot, query: str) -> str:  # type: ignore[no-untyped-def]
+    """Hide mastered questions, type ``query`` in the palette; its offers, joined."""
+    from textual.command import CommandList
+
+    await settle(pilot)
+    await pilot.press("H")
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*query)
+    await pilot.pause(0.5)
+    await settle(pilot)
+    results = pilot.app.screen.query_one(CommandList)
+    return " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
+
+
 async def test_the_palette_offers_no_hidden_question(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     path.write_text(path.read_text().replace("## What is LoRA?", "## What is LoRA? <!-- mastered 2026-11-25 -->"))
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("H")
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"What is")
-        await pilot.pause(0.5)
-        await settle(pilot)
-        from textual.command import CommandList
-
-        results = app.screen.query_one(CommandList)
-        offered = " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
+        offered = await palette_with_mastered_hidden(pilot, "What is")
         assert "What is MQA?" in offered  # offered
         assert "What is LoRA?" not in offered  # mastered and hidden: not offered
 
@@ -275,16 +280,5 @@ async def test_the_palette_offers_no_section_hidden_because_all_under_it_are_mas
                                "### g2 <!-- mastered 2026-01-01 -->\n\ny\n\n## Groupz\n\nz\n")
     app = NotesApp(root)
     async with app.run_test(size=(110, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("H")
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"Group")
-        await pilot.pause(0.5)
-        await settle(pilot)
-        from textual.command import CommandList
-
-        results = app.screen.query_one(CommandList)
-        offered = " | ".join(str(results.get_option_at_index(i).prompt) for i in range(results.option_count))
+        offered = await palette_with_mastered_hidden(pilot, "Group")
         assert "Groupz" in offered and "Groupy" not in offered
