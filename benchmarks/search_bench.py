@@ -106,7 +106,7 @@ def main() -> None:
         write_notes(pairs, root)
         notebook = Notebook.open(root)
         started = time.perf_counter()
-        index = SearchIndex.build(notebook)
+        index = SearchIndex.build(notebook.documents)
         build_s = time.perf_counter() - started
         biggest = next(iter(notebook.documents))
         started = time.perf_counter()

@@ -8,9 +8,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Callable, Iterable, Mapping
 
 from notesui.core.document import Document, Heading
+from notesui.core.files import NotReadable, read_regular
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -54,6 +55,13 @@ def discover(root: Path, skipped: list[tuple[str, str]] | None = None) -> list[s
     return sorted(found, key=lambda rel: [natural_key(p) for p in rel.split("/")])
 
 
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and read_regular(path) == data
+    except (OSError, NotReadable):
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """Question counts of a file, a folder or the whole notebook."""
@@ -93,12 +101,28 @@ class BadReference(LookupError):
     """A reference that names no file or heading."""
 
 
+FileChange = tuple[str, "Document | None"]
+"""A file's new content, by relative path (None: the file is gone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """What changed on disk, found against the files as they were (``base``)."""
+
+    base: Mapping[str, Document]
+    changes: list[FileChange]
+
+
 class Notebook:
-    """Every notes file under a root, parsed."""
+    """Every notes file under a root, parsed.
+
+    ``documents`` is never changed in place: every change replaces it with a new mapping,
+    so a reference to it is a snapshot that other threads may read while the notebook moves
+    on (the search index is built from one)."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.documents: dict[str, Document] = {}
+        self.documents: Mapping[str, Document] = {}
         self.skipped: list[tuple[str, str]] = []  # paths not read, and why
 
     @classmethod
@@ -109,30 +133,60 @@ class Notebook:
 
     def load(self) -> None:
         """(Re)load every notes file under the root."""
-        self.skipped = []
-        rels = discover(self.root, self.skipped)
+        skipped: list[tuple[str, str]] = []
+        rels = discover(self.root, skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
             docs = list(pool.map(self._read, rels))
+        self.skipped = skipped
         self.documents = dict(zip(rels, docs))
 
     def _read(self, rel: str) -> Document:
         return Document.load(self.root / rel, rel)
 
+    def apply(self, changes: Iterable[FileChange]) -> None:
+        """Set (or add, or forget) files' parsed content, keeping the files in order."""
+        documents = dict(self.documents)
+        for rel, doc in changes:
+            if doc is None:
+                documents.pop(rel, None)
+            else:
+                documents[rel] = doc
+        if list(documents) != sorted(documents, key=self._order):
+            documents = dict(sorted(documents.items(), key=lambda kv: self._order(kv[0])))
+        self.documents = documents
+
     def reload(self, rel: str) -> Document | None:
         """Re-read one file; returns None (and forgets it) when it no longer exists."""
-        path = self.root / rel
-        if not path.exists():
-            self.documents.pop(rel, None)
-            return None
-        doc = self._read(rel)
-        self.put(rel, doc)
+        doc = self._read(rel) if (self.root / rel).exists() else None
+        self.apply([(rel, doc)])
         return doc
 
-    def put(self, rel: str, doc: Document) -> None:
-        """Set (or add) one file's parsed content, keeping the files in order."""
-        self.documents[rel] = doc
-        if list(self.documents) != sorted(self.documents, key=self._order):
-            self.documents = dict(sorted(self.documents.items(), key=lambda kv: self._order(kv[0])))
+    def diff(self, rels: Iterable[str], *, rescan: bool = False,
+             own: Callable[[str, bytes], bool] | None = None) -> Diff:
+        """Read ``rels`` (with ``rescan``, also every file that appeared or went since) and
+        say which changed. Safe on any thread: it reads a snapshot and changes nothing. A
+        file whose bytes are those the notebook holds, or that ``own(rel, data)`` says the
+        app wrote itself, is not a change."""
+        base = self.documents
+        wanted = [rel for rel in rels if rel]
+        if rescan:
+            present = set(discover(self.root))
+            wanted += sorted((present - base.keys()) | (base.keys() - present), key=self._order)
+        changes: list[FileChange] = []
+        for rel in dict.fromkeys(wanted):
+            path = self.root / rel
+            current = base.get(rel)
+            if not path.is_file():
+                if current is not None:
+                    changes.append((rel, None))
+                continue
+            if current is not None and _same_bytes(path, current.data):
+                continue  # touched, a second event of one save, or the app's own write
+            doc = Document.load(path, rel)
+            if current is not None and own is not None and own(rel, doc.data):
+                continue
+            changes.append((rel, doc))
+        return Diff(base, changes)
 
     @staticmethod
     def _order(rel: str) -> list[list[object]]:
@@ -157,11 +211,6 @@ class Notebook:
             if not prefix or rel.startswith(prefix.rstrip("/") + "/"):
                 total += count(doc)
         return total
-
-    def headings(self) -> Iterator[tuple[str, Document, Heading]]:
-        for rel, doc in self.documents.items():
-            for heading in doc.headings:
-                yield rel, doc, heading
 
     # -- references -----------------------------------------------------------------
 

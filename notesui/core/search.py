@@ -28,7 +28,6 @@ from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 if TYPE_CHECKING:
     from notesui.core.document import Document
-    from notesui.core.notebook import Notebook
 
 SEP = "\x00"
 BODY_GRAM_CHARS = 120
@@ -135,21 +134,12 @@ class SearchIndex:
         self._dirty: set[str] = set()  # files (re)indexed since: searched one by one
 
     @classmethod
-    def build(cls, notebook: Notebook) -> SearchIndex:
-        """Index a snapshot of the notebook's files (taken at once: the notebook may change
-        while the index is built; ``catch_up`` indexes those changes afterwards)."""
+    def build(cls, documents: Mapping[str, Document]) -> SearchIndex:
+        """Index ``documents`` (a snapshot: the caller never changes it meanwhile)."""
         index = cls()
         with index._lock:
-            index._add_all(dict(notebook.documents))
+            index._add_all(documents)
         return index
-
-    def catch_up(self, documents: Mapping[str, Document]) -> None:
-        """Re-index the files whose content is not what the index was built from."""
-        with self._lock:
-            indexed = dict(self._documents)
-        for rel in indexed.keys() | documents.keys():
-            if documents.get(rel) is not indexed.get(rel):
-                self.update_file(rel, documents.get(rel))
 
     def __len__(self) -> int:
         return len(self._items) - self._dead
@@ -174,7 +164,7 @@ class SearchIndex:
             elif len(self._dirty) > MAIN_REBUILD_DIRTY:
                 self._build_main()
 
-    def _add_all(self, documents: dict[str, Document]) -> None:
+    def _add_all(self, documents: Mapping[str, Document]) -> None:
         """Index many files at once: postings are gathered in lists (quicker to append to)
         and packed into arrays (half the memory) at the end."""
         packed: defaultdict[str, array] = defaultdict(_posting)
@@ -399,7 +389,6 @@ def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[
     return text, ((start + offset, min(end, right) + offset),)
 
 
-def search(notebook: Notebook, query: str, limit: int = 20) -> list[Hit]:
-    """One-off search (the command line): build the index and query it."""
-    return SearchIndex.build(notebook).search(query, limit)
-
+def search(documents: Mapping[str, Document], query: str, limit: int = 20) -> list[Hit]:
+    """One-off search: build the index and query it."""
+    return SearchIndex.build(documents).search(query, limit)

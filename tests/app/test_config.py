@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from notesui import locations
-from notesui.__main__ import main
+from notesui.cli import main
 from notesui.app import NotesApp
 from notesui.config import Config, load_config
 from pilot import settle

@@ -10,7 +10,7 @@ from notesui.core.notebook import Notebook
 from notesui.core.search import SearchIndex
 from notesui.core.textnorm import to_simplified
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = [
     line.split("\t")
     for line in (ROOT / "tests" / "data" / "relevance.tsv").read_text("utf-8").splitlines()
@@ -20,7 +20,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex.build(Notebook.open(ROOT / "notes"))
+    return SearchIndex.build(Notebook.open(ROOT / "notes").documents)
 
 
 def test_the_set_is_big_and_varied() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from notesui.__main__ import main
+from notesui.cli import main
 from notesui.core.document import Document
 from notesui.core.importer import convert, detect_shape
 
-FIXTURES = Path(__file__).parent / "data" / "import"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "import"
 
 
 def structure(markdown: str) -> list[tuple[int, str]]:
@@ -109,7 +109,7 @@ def test_cli_import_needs_out_for_several_sources() -> None:
 
 
 def test_bundled_notes_are_clean_markdown_with_questions() -> None:
-    notes = Path(__file__).resolve().parent.parent / "notes"
+    notes = Path(__file__).resolve().parents[2] / "notes"
     docs = [Document.load(p, p.name) for p in sorted(notes.glob("*.md"))]
     assert len(docs) == 5
     assert all(doc.error is None and not doc.warnings for doc in docs)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from notesui import __version__
-from notesui.__main__ import main
+from notesui.cli import main
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

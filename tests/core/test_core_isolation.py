@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parent.parent / "notesui" / "core"
+CORE = Path(__file__).resolve().parents[2] / "notesui" / "core"
 
 
 def test_core_imports_without_textual() -> None:

@@ -29,7 +29,7 @@ def _notes(root: Path, sections: int = SECTIONS) -> Path:
 _MARKER = textwrap.dedent(
     """
     import sys
-    from notesui.__main__ import main
+    from notesui.cli import main
     root, lines = sys.argv[1], sys.argv[2:]
     for line in lines:
         main(["mark", f"big.md:{line}", "--dir", root])

@@ -1,0 +1,430 @@
+"""The command line: ``notesui [DIR]`` opens the app; subcommands work on the shell.
+
+Heavy modules (Textual, rich, the parser) are imported only by the command that needs
+them, so ``notesui stats`` stays quick and the app paints early.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from notesui import __version__
+
+if TYPE_CHECKING:
+    from notesui.app import NotesApp
+    from notesui.config import Config
+    from notesui.core.notebook import Target
+    from notesui.core.session import Session
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command line that can't be carried out as given (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesui",
+        description="Read, search, edit and master Markdown Q&A study notes in the terminal.",
+        epilog="Subcommands: search, show, mark, stats, import, check "
+        "(notesui SUBCOMMAND --help for each).",
+    )
+    parser.add_argument("--version", action="version", version=f"notesui {__version__}")
+    parser.add_argument("dir", nargs="?", help="the notes folder (default: see README)")
+    parser.add_argument("--dir", dest="dir_option", metavar="D", help="the notes folder")
+    return parser
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    def sub(name: str, help_: str) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(prog=f"notesui {name}", description=help_)
+        parser.add_argument("--dir", metavar="D", help="the notes folder")
+        return parser
+
+    search = sub("search", "Search the notes (the same engine as the app).")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--limit", type=int, default=10, metavar="N")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    show = sub("show", "Print what each REF names: rel/path.md:LINE a section, rel/path.md a file's "
+               "preamble and outline, path/ a folder's files; anything else is a query (its best hit).")
+    show.add_argument("ref", nargs="+")
+    show.add_argument("--plain", action="store_true", help="the raw Markdown")
+
+    mark = sub("mark", "Set (or with --undo clear) the mastered mark on the question each REF names: "
+               "rel/path.md:LINE, or a query that is exactly one heading's title. A section, a file "
+               "(rel/path.md) or a folder (path/) needs --all.")
+    mark.add_argument("ref", nargs="+")
+    mark.add_argument("--undo", action="store_true", help="clear the mark instead")
+    mark.add_argument("--all", action="store_true", help="every question under REF instead")
+
+    stats = sub("stats", "Questions, answered and mastered, per file and in total.")
+    stats.add_argument("--json", action="store_true")
+
+    importer = sub("import", "Convert plain-text Q&A into Markdown notes.")
+    importer.add_argument("sources", nargs="+", metavar="SRC")
+    importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
+
+    check = sub("check", "Parse every file and report errors (a file that is unreadable, not UTF-8, binary "
+        "or not a regular file, or a folder that can't be read: exit 1) and warnings (empty "
+        "answers, duplicate titles: exit 0).")
+    return {"search": search, "show": show, "mark": mark, "stats": stats, "import": importer, "check": check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands = _subparsers()
+    try:
+        if args and args[0] in commands:
+            name = args.pop(0)
+            try:
+                options = commands[name].parse_args(args)
+            except SystemExit as exit_:
+                return int(exit_.code or 0)
+            return COMMANDS[name](options)
+        try:
+            options = _parser().parse_args(args)
+        except SystemExit as exit_:
+            return int(exit_.code or 0)
+        return run_app(options.dir_option or options.dir)
+    except UsageError as error:
+        err(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+# -- shared ---------------------------------------------------------------------------
+
+
+def out(line: str = "") -> None:
+    """Print a line of text output: whatever it quotes from notes and names, nothing in it
+    reaches the terminal raw (PRODUCT §12)."""
+    from notesui.core.text import visible
+
+    print(visible(line))
+
+
+def write_text(text: str) -> None:
+    """Write raw Markdown (line endings included) to stdout, never a control sequence."""
+    from notesui.core.text import visible
+
+    sys.stdout.write("\r\n".join(map(visible, text.split("\r\n"))))
+
+
+def err(message: str) -> None:
+    from notesui.core.text import visible
+
+    print(f"notesui: {visible(message)}", file=sys.stderr)
+
+
+def out_json(value: object) -> None:
+    """One JSON document on a line: control characters escaped, valid UTF-8 for any name."""
+    from notesui.core.text import json_safe
+
+    print(json_safe(json.dumps(value, ensure_ascii=False)))
+
+
+def _config() -> Config:
+    from notesui.config import load_config
+
+    config = load_config()
+    for notice in config.notices:
+        err(notice)
+    return config
+
+
+def _session(directory: str | None, *, report: bool = True) -> Session:
+    """The notes folder, open; with ``report``, every path not read (or read only in part)
+    is named on stderr with the reason."""
+    from notesui import locations
+    from notesui.core.session import Session
+
+    root = locations.notes_root(directory, _config().notes_dir)
+    if not root.is_dir():
+        raise UsageError(f"notes folder not found: {root}")
+    session = Session.open(root, user_locks=locations.state_dir() / "locks")
+    if report:
+        for rel, reason in session.notebook.skipped:
+            err(f"skipped {rel}: {reason}")
+        for rel, doc in session.documents.items():
+            if doc.error:
+                err(f"{rel}: {doc.error}")
+    return session
+
+
+class Refused(Exception):
+    """A reference that can't be acted on; the message says why (exit 1, or 2 for usage)."""
+
+    def __init__(self, message: str, status: int = EXIT_NOTHING) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _target(session: Session, ref: str, *, query: str) -> Target:
+    """What ``ref`` names. A query is taken as its best hit (``query="best"``) or only when
+    exactly one heading's title is exactly the query (``query="exact"``, for writes)."""
+    from notesui.core.notebook import BadReference, Target
+
+    try:
+        target = session.notebook.resolve(ref)
+    except BadReference as error:
+        raise Refused(str(error)) from None
+    if target is not None:
+        return target
+    if query == "best":
+        hits = session.search(ref, limit=1)
+        if not hits:
+            raise Refused(f"nothing found for {ref!r}")
+        return Target("heading", hits[0].file, session.documents[hits[0].file].headings[hits[0].index])
+    from notesui.core.textnorm import normalize
+
+    wanted = normalize(ref)
+    exact = [(rel, h) for rel, doc in session.documents.items() for h in doc.headings if normalize(h.title) == wanted]
+    if len(exact) == 1:
+        return Target("heading", *exact[0])
+    hits = session.search(ref, limit=5)
+    listed = "".join(f"\n  {h.file}:{h.line}  {h.title}" for h in hits)
+    why = f"{len(exact)} headings are titled {ref!r}" if exact else f"no heading is titled exactly {ref!r}"
+    raise Refused(f"{why}: name one as FILE:LINE" + (f"; the closest:{listed}" if listed else ""))
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+def run_app(directory: str | None) -> int:
+    """Run the app. A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends it like
+    ``q`` does, after keeping any unsaved editor text and the user's place."""
+    import signal
+
+    app = make_app(directory)
+
+    def ending(number: int, frame: object) -> None:
+        app.keep_everything()
+        app.exit(return_code=128 + number)
+
+    previous = {number: signal.signal(number, ending) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        app.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        app.keep_everything()
+    return app.return_code or 0
+
+
+def make_app(directory: str | None = None) -> NotesApp:
+    from notesui import locations
+
+    config = _config()
+    root = locations.notes_root(directory, config.notes_dir)
+    if not root.is_dir():
+        raise UsageError(f"notes folder not found: {root}")
+    from notesui.app import NotesApp
+
+    return NotesApp(root, config=config)
+
+
+def cmd_search(options: argparse.Namespace) -> int:
+    if options.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    hits = _session(options.dir).search(" ".join(options.query), limit=options.limit)
+    for hit in hits:
+        if options.json:
+            out_json(hit.as_json())
+        else:
+            mark = "✓" if hit.mastered else " "
+            crumbs = " › ".join(hit.path)
+            out(f"{mark} {hit.file}:{hit.line}  {hit.title}" + (f"  ({crumbs})" if crumbs else ""))
+    return EXIT_OK if hits else EXIT_NOTHING
+
+
+def _each(options: argparse.Namespace, act: Callable[[Session, str], None]) -> int:
+    """Act on each REF in turn; a refused one is said on stderr and the others still run.
+    (Problems of files no REF names are not this command's to report.)"""
+    session = _session(options.dir, report=False)
+    status = EXIT_OK
+    for ref in options.ref:
+        try:
+            act(session, ref)
+        except Refused as refused:
+            err(str(refused))
+            status = max(status, refused.status)
+    return status
+
+
+def cmd_show(options: argparse.Namespace) -> int:
+    return _each(options, lambda session, ref: _show(session, _target(session, ref, query="best"), options.plain))
+
+
+def _show(session: Session, target: Target, plain: bool) -> None:
+    from notesui.core.mastery import strip_markers
+    from notesui.core.text import strip_controls, visible
+
+    if target.kind == "folder":
+        prefix = target.rel + "/" if target.rel else ""
+        for rel, doc in session.documents.items():
+            if rel.startswith(prefix):
+                questions = sum(1 for _ in doc.questions())
+                out(f"{rel}  ({questions} questions)")
+        return
+    doc = session.documents[target.rel]
+    if doc.error and not doc.text:
+        raise Refused(f"{target.rel} can't be shown: {doc.error}")
+    heading = target.heading
+    text = doc.span_text(heading.section if heading else doc.preamble)
+    if heading is None:  # a file: its preamble, then its outline
+        outline = "".join(f"{'  ' * (h.level - 1)}- {h.title}  ({target.rel}:{h.line + 1})\n" for h in doc.headings)
+        text = text + ("\n" if text and not text.endswith("\n") else "") + outline
+    if plain:
+        write_text(text)
+        if doc.error:
+            raise Refused(f"{target.rel}: {doc.error}")
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    crumbs = " › ".join([target.rel, *(h.title for h in doc.path_of(heading))] if heading else [target.rel])
+    console.print(visible(crumbs), style="bold", markup=False, highlight=False)
+    if heading is None:
+        console.print(Markdown(strip_markers(strip_controls(doc.span_text(doc.preamble)))))
+        console.print(visible(text[len(doc.span_text(doc.preamble)):]), markup=False, highlight=False)
+    else:
+        console.print(Markdown(strip_markers(strip_controls(text))))
+    if doc.error:
+        raise Refused(f"{target.rel}: {doc.error}")
+
+
+def cmd_mark(options: argparse.Namespace) -> int:
+    return _each(options, lambda session, ref: _mark(session, ref, options))
+
+
+def _mark(session: Session, ref: str, options: argparse.Namespace) -> None:
+    from notesui.core.store import Conflict, WriteError
+
+    target = _target(session, ref, query="exact")
+    if target.kind != "heading" or not target.heading.is_question:  # type: ignore[union-attr]
+        if not options.all:
+            what = {"folder": "a folder", "file": "a file"}.get(target.kind, "a section")
+            name = target.rel or "."
+            if target.heading is not None:
+                name = f"{target.rel}:{target.heading.line + 1} {target.heading.title}"
+            raise Refused(f"{name} is {what}, not a question: add --all to mark every question "
+                          "under it, or name one question as FILE:LINE", status=EXIT_USAGE)
+    prefix = target.rel + "/" if target.rel else ""
+    rels = [target.rel] if target.kind != "folder" else [r for r in session.documents if r.startswith(prefix)]
+    mastered = not options.undo
+    verb = "mastered" if mastered else "not mastered"
+    problems = []
+    for rel in rels:
+        doc = session.documents[rel]
+        if doc.readonly:
+            problems.append(f"{rel} is read-only: {doc.error}")
+            continue
+        under = doc.heading(target.heading.index) if target.heading is not None else None
+        targets = [h for h in (doc.questions(under) if options.all else [under]) if h is not None]
+        try:
+            saved = session.mark(rel, targets, mastered)
+        except (WriteError, Conflict) as error:
+            problems.append(f"{error}; nothing written to {rel}")
+            continue
+        if saved is not None and saved.notice:
+            err(saved.notice)
+        for heading in targets:
+            state = "already" if heading.mastered == mastered else "now"
+            out(f"{state} {verb}: {rel}:{heading.line + 1}  {heading.title}")
+    if problems:
+        raise Refused("; ".join(problems))
+
+
+def cmd_stats(options: argparse.Namespace) -> int:
+    from notesui.core.notebook import Counts, count
+    from notesui.core.text import visible
+
+    rows = [(rel, count(doc)) for rel, doc in _session(options.dir).documents.items()]
+    total = sum((c for _, c in rows), Counts())
+
+    def as_dict(counts: Counts) -> dict[str, int]:
+        return {
+            "questions": counts.questions,
+            "answered": counts.answered,
+            "mastered": counts.mastered,
+        }
+
+    if options.json:
+        files = [{"file": rel, **as_dict(c)} for rel, c in rows]
+        out_json({"files": files, "total": as_dict(total)})
+        return EXIT_OK
+    names = [(visible(rel), c) for rel, c in [*rows, ("total", total)]]
+    width = max(len(name) for name, _ in names)
+    out(f"{'file':<{width}}  questions  answered  mastered")
+    for name, c in names:
+        out(f"{name:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
+    return EXIT_OK
+
+
+def cmd_import(options: argparse.Namespace) -> int:
+    from notesui.core.files import NotReadable, read_regular
+    from notesui.core.importer import convert
+    from notesui.core.store import Changed, WriteError, atomic_write
+
+    sources = [Path(s) for s in options.sources]
+    if options.out is None and len(sources) > 1:
+        raise UsageError("several sources need --out DIR")
+    status = EXIT_OK
+    for source in sources:
+        try:
+            text = read_regular(source).decode("utf-8-sig")
+        except (OSError, NotReadable, UnicodeDecodeError) as error:
+            err(f"{source}: can't import: {error}")
+            status = EXIT_NOTHING
+            continue
+        converted = convert(text)
+        if options.out is None:
+            write_text(converted.markdown)
+            continue
+        folder = Path(options.out)
+        target = folder / (source.stem + ".md")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, converted.markdown.encode("utf-8"), expected=None)  # never overwrites
+        except Changed:
+            err(f"{target} exists; not overwritten")
+            status = EXIT_NOTHING
+            continue
+        except (OSError, WriteError) as error:
+            reason = "it is not a folder" if isinstance(error, (FileExistsError, NotADirectoryError)) else error
+            err(f"can't write {target}: {reason}")
+            status = EXIT_NOTHING
+            continue
+        out(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
+    return status
+
+
+def cmd_check(options: argparse.Namespace) -> int:
+    """Errors (a file or folder that can't be read as notes: exit 1) and warnings (exit 0)."""
+    from notesui.core.check import check
+
+    notebook = _session(options.dir, report=False).notebook  # it reports them itself, on stdout
+    findings = list(check(notebook))
+    for finding in findings:
+        out(str(finding))
+    errors = sum(1 for f in findings if f.level == "error")
+    out(f"{len(notebook.documents)} files checked, {errors} errors, {len(findings) - errors} warnings")
+    return EXIT_NOTHING if errors else EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "search": cmd_search,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "stats": cmd_stats,
+    "import": cmd_import,
+    "check": cmd_check,
+}

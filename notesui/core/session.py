@@ -1,0 +1,282 @@
+"""The open notes folder: one owner for its notebook, its search index and its store.
+
+Every change to the notes goes through ``Session.apply``, whoever made it (a write of the
+app or the command line, or another program seen by the watcher), on one thread (the app's
+UI thread, or the command line's only one). It changes the notebook first, then hands the
+index a snapshot of the change: the index is kept by one worker thread that takes builds
+and updates from one queue, in the order they were made, so a change made while the index
+is being built is applied after the build, never lost and never undone by an older one.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from notesui.core.document import Document, Heading
+from notesui.core.edits import MarkChange
+from notesui.core.mastery import today
+from notesui.core.notebook import Diff, FileChange, Notebook
+from notesui.core.search import Hit, SearchIndex
+from notesui.core.store import Change, Conflict, Saved, Store, WriteError, Written, clean_stale_temps
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[list[FileChange], bool], None]
+"""Told of every change applied: the files' new content, and whether another program made it."""
+
+
+class Indexer:
+    """The search index, kept by one worker thread that drains one ordered queue.
+
+    ``build`` and ``update`` only queue work and return at once. Updates queued before any
+    build are dropped: the build that follows takes its snapshot after them. ``on_change``
+    is called on the worker thread after each build or batch of updates."""
+
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self.index: SearchIndex | None = None
+        self.failure: Exception | None = None
+        self.on_change = on_change
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def build(self, documents: Mapping[str, Document]) -> None:
+        self._put("build", documents)
+
+    def update(self, changes: Sequence[FileChange]) -> None:
+        self._put("update", list(changes))
+
+    def _put(self, kind: str, payload: object) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="notesui-index", daemon=True)
+                self._thread.start()
+        self._queue.put((kind, payload))
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until everything queued so far is done; False on timeout."""
+        done = threading.Event()
+        self._put("mark", done)
+        return done.wait(timeout)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(("stop", None))
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while not self._queue.empty():  # a burst is handled as one
+                batch.append(self._queue.get_nowait())
+            changed = False
+            for kind, payload in self._merged(batch):
+                if kind == "stop":
+                    return
+                if kind == "mark":
+                    assert isinstance(payload, threading.Event)
+                    payload.set()
+                    continue
+                try:
+                    changed |= self._do(kind, payload)
+                except Exception as error:  # noqa: BLE001 - a failed index must not end the thread
+                    log.exception("search index: %s failed", kind)
+                    self.failure = error
+                    changed = True
+            if changed and self.on_change is not None:
+                self.on_change()
+
+    @staticmethod
+    def _merged(batch: list[tuple[str, object]]) -> list[tuple[str, object]]:
+        """The batch with what a later build supersedes left out, and runs of updates made
+        one (each file's last content wins, in the order given)."""
+        last_build = max((i for i, (kind, _) in enumerate(batch) if kind == "build"), default=-1)
+        merged: list[tuple[str, object]] = []
+        for i, (kind, payload) in enumerate(batch):
+            if kind in ("build", "update") and i < last_build:
+                continue
+            if kind == "update" and merged and merged[-1][0] == "update":
+                previous = merged[-1][1]
+                assert isinstance(previous, dict) and isinstance(payload, list)
+                for rel, doc in payload:
+                    previous.pop(rel, None)
+                    previous[rel] = doc
+                continue
+            merged.append(("update", dict(payload)) if kind == "update" else (kind, payload))  # type: ignore[call-overload]
+        return merged
+
+    def _do(self, kind: str, payload: object) -> bool:
+        if kind == "build":
+            assert isinstance(payload, Mapping)
+            self.index = SearchIndex.build(payload)
+            return True
+        index = self.index
+        if index is None:
+            return False
+        assert isinstance(payload, dict)
+        for rel, doc in payload.items():
+            index.update_file(rel, doc)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What ``Session.undo`` undid, and where the text it replaced was kept (if anywhere)."""
+
+    written: Written
+    copy: Path | None
+
+
+class Session:
+    """One notes folder, open: its notebook, search index and store.
+
+    Args:
+        root: the notes folder.
+        user_locks: the folder for the per-user write locks (see ``Store``).
+        on_indexed: called on the index's thread whenever the index changed.
+    """
+
+    def __init__(self, root: str | Path, *, user_locks: Path | None = None,
+                 on_indexed: Callable[[], None] | None = None) -> None:
+        self.root = Path(root)
+        self.notebook = Notebook(self.root)
+        self.store = Store(self.root, user_locks=user_locks)
+        self.indexer = Indexer(on_indexed)
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def open(cls, root: str | Path, **options: object) -> Session:
+        """A session with every file loaded (the command line's way in)."""
+        session = cls(root, **options)  # type: ignore[arg-type]
+        session.load()
+        return session
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        return self.notebook.documents
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """The search index, or None while it is first built."""
+        return self.indexer.index
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` after every change applied (on the thread that applied it)."""
+        self._listeners.append(listener)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read every notes file (any thread, before the session is shared)."""
+        clean_stale_temps(self.root)
+        self.notebook.load()
+
+    def start_index(self) -> None:
+        """Build the search index in the background, from the files as they are now."""
+        self.indexer.build(self.notebook.documents)
+
+    def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """Search, waiting for the index if it is still being built."""
+        if self.index is None:
+            self.start_index()
+        self.indexer.wait()
+        index = self.index
+        return index.search(query, limit) if index is not None else []
+
+    def close(self) -> None:
+        self.indexer.stop()
+
+    # -- the one way changes come in -----------------------------------------------------
+
+    def apply(self, changes: Iterable[FileChange], *, outside: bool = False) -> list[FileChange]:
+        """Apply files' new content: the notebook first, then (queued, in order) the index,
+        then the listeners are told."""
+        changes = list(changes)
+        if not changes:
+            return changes
+        self.notebook.apply(changes)
+        self.indexer.update(changes)
+        for listener in list(self._listeners):
+            listener(changes, outside)
+        return changes
+
+    def diff(self, rels: Iterable[str], *, rescan: bool = False) -> Diff:
+        """What changed on disk (any thread; changes nothing). The app's own writes are not
+        changes."""
+        return self.notebook.diff(rels, rescan=rescan, own=self.store.is_own_write)
+
+    def apply_diff(self, diff: Diff) -> tuple[list[FileChange], list[str]]:
+        """Apply what ``diff`` found where the file has not changed since; returns the
+        changes applied and the files to read again."""
+        fresh, stale = [], []
+        for rel, doc in diff.changes:
+            (fresh if self.notebook.documents.get(rel) is diff.base.get(rel) else stale).append((rel, doc))
+        return self.apply(fresh, outside=True), [rel for rel, _ in stale]
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def write(self, rel: str, change: Change) -> Saved:
+        """Make ``change`` to file ``rel`` and apply what was written.
+
+        Raises:
+            WriteError: nothing was written (or another program's version was put back).
+            Conflict: the file changed on disk and the change could not be re-applied.
+        In both cases the file is shown as it is on disk now."""
+        try:
+            saved = self.store.write(rel, change)
+        except (WriteError, Conflict):
+            self.refresh(rel)
+            raise
+        self._written(saved)
+        return saved
+
+    def overwrite(self, rel: str, new: bytes, *, what: str) -> Saved:
+        """Write ``new`` without the conflict check (the user chose so); the bytes on disk
+        at that moment are kept as a conflict copy. Raises WriteError."""
+        saved = self.store.overwrite(rel, new, what=what)
+        self._written(saved)
+        return saved
+
+    def mark(self, rel: str, headings: Iterable[Heading], mastered: bool) -> Saved | None:
+        """Set (or clear) the mastered mark of ``headings`` of file ``rel`` in one write;
+        None when every one already is as asked. Raises as ``write`` does."""
+        doc = self.notebook.documents[rel]
+        changing = [h for h in headings if h.mastered != mastered]
+        if not changing:
+            return None
+        return self.write(rel, MarkChange(doc, changing, mastered, today()))
+
+    def undo(self) -> Undone:
+        """Undo the last write, when the file has not changed since.
+
+        Raises:
+            LookupError: nothing to undo.
+            Conflict: the file changed since; nothing was done.
+            WriteError: the undo could not be written."""
+        written, copy = self.store.undo()
+        self.refresh(written.rel)
+        return Undone(written, copy)
+
+    def _written(self, saved: Saved) -> None:
+        if saved.changed or saved.merged:
+            self.apply([(saved.rel, Document.parse(saved.data, saved.rel))])
+
+    def refresh(self, rel: str) -> None:
+        """Show file ``rel`` as it is on disk now (listed with the reason when it can't be
+        read, forgotten when it is gone)."""
+        try:
+            data = self.store.read(rel)
+        except WriteError:
+            doc: Document | None = Document.load(self.root / rel, rel)
+        else:
+            doc = None if data is None else Document.parse(data, rel)
+        current = self.notebook.documents.get(rel)
+        if doc is None and current is None:
+            return
+        if doc is not None and current is not None and doc.data == current.data and doc.error == current.error:
+            return
+        self.apply([(rel, doc)])
