@@ -139,6 +139,14 @@ class Document:
         chain.reverse()
         return chain
 
+    def title_path(self, heading: Heading) -> tuple[str, ...]:
+        """The titles from the outermost section down to ``heading``'s own."""
+        return tuple(h.title for h in self.path_of(heading))
+
+    def with_path(self, titles: tuple[str, ...]) -> list[Heading]:
+        """The headings whose title path is ``titles``, in file order."""
+        return [h for h in self.headings if h.title == titles[-1] and self.title_path(h) == titles] if titles else []
+
     def heading_at_line(self, line: int) -> Heading | None:
         """The innermost heading whose heading line or answer holds 0-based ``line``."""
         found = None

@@ -195,8 +195,8 @@ class Anchor:
 
     @classmethod
     def of(cls, doc: Document, heading: Heading) -> Anchor:
-        path = _title_path(doc, heading)
-        same = _same_path(doc, path)
+        path = doc.title_path(heading)
+        same = doc.with_path(path)
         return cls(path, same.index(heading), len(same), doc.span_bytes(heading.section))
 
     def find(self, doc: Document, *, unchanged: bool = False) -> Heading | None:
@@ -207,7 +207,7 @@ class Anchor:
         (trailing blank lines aside) is it; when several do, its rank decides (if their
         number did not change); when none does (its section was edited there), its rank
         decides only if the number of headings with that path is what it was."""
-        same = _same_path(doc, self.path)
+        same = doc.with_path(self.path)
         alike = [h for h in same if doc.span_bytes(h.section).rstrip() == self.section.rstrip()]
         by_rank = same[self.rank] if len(same) == self.count else None
         if len(alike) == 1:
@@ -225,14 +225,6 @@ def _same_section(now: bytes, was: bytes) -> bool:
     """Whether a section is unchanged; one that ended the file without a line break and has
     gained one (text was appended after it) still is."""
     return now == was or (not was.endswith((b"\n", b"\r")) and now in (was + b"\n", was + b"\r\n"))
-
-
-def _title_path(doc: Document, heading: Heading) -> tuple[str, ...]:
-    return tuple(h.title for h in doc.path_of(heading))
-
-
-def _same_path(doc: Document, path: tuple[str, ...]) -> list[Heading]:
-    return [h for h in doc.headings if h.title == path[-1] and _title_path(doc, h) == path]
 
 
 def _outline(doc: Document, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:

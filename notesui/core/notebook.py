@@ -214,26 +214,6 @@ class Notebook:
 
     # -- references -----------------------------------------------------------------
 
-    def find_heading(self, rel: str, titles: tuple[str, ...], *, closest: bool = False) -> Heading | None:
-        """The heading of ``rel`` whose title path is ``titles``; with ``closest``, else the
-        heading with the most similar title (after an outside edit renamed it)."""
-        doc = self.documents.get(rel)
-        if doc is None or not titles:
-            return None
-        for heading in doc.headings:
-            if heading.title == titles[-1] and self.title_path(doc, heading) == titles:
-                return heading
-        if not closest or not doc.headings:
-            return None
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(titles[-1], [h.title for h in doc.headings], scorer=fuzz.ratio)
-        return doc.headings[best[2]] if best else None
-
-    @staticmethod
-    def title_path(doc: Document, heading: Heading) -> tuple[str, ...]:
-        return tuple(h.title for h in doc.path_of(heading))
-
     def resolve(self, ref: str) -> Target | None:
         """What a reference names (PRODUCT §10): ``rel/path.md:LINE`` a heading (LINE is
         1-based and must be a heading's line), ``rel/path.md`` a file, ``path/`` a folder;

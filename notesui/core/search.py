@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from collections.abc import Mapping, MutableSequence
 from typing import TYPE_CHECKING
 
+from notesui.core.refs import HeadingRef
 from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()  # matched ranges of ``title``
     snippet: str = ""  # one line of the answer around a body match
     snippet_spans: tuple[tuple[int, int], ...] = ()
+    ref: HeadingRef | None = None  # the heading, to find again after its file changed
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -341,7 +343,7 @@ class SearchIndex:
             file=info.file,
             line=heading.line + 1,
             title=heading.title,
-            path=tuple(h.title for h in doc.path_of(heading)[:-1]),
+            path=doc.title_path(heading)[:-1],
             score=score,
             where=where,
             mastered=heading.mastered,
@@ -349,6 +351,7 @@ class SearchIndex:
             spans=spans,
             snippet=snippet,
             snippet_spans=snippet_spans,
+            ref=HeadingRef.of(doc, heading),
         )
 
 

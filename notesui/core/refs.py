@@ -1,0 +1,100 @@
+"""A question's identity across changes: the user's place, review cards, search hits.
+
+Files change under the app (its own writes re-parse them, other programs insert, rename and
+move questions); a heading's index in its file does not survive that. ``HeadingRef`` names a
+heading by what does: its file and title path, and which of the headings with that path it is.
+Finding it again falls back, in order, on its answer (renamed), on its title's likeness
+(renamed and edited), on other files (moved), and on its position (deleted: the heading now
+there), so the cursor stays where the user was. Writes never guess: they use
+``edits.Anchor``, which finds a heading only when it can be told for sure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from notesui.core.document import Document, Heading
+
+SIMILAR_TITLE = 60.0
+"""How alike (rapidfuzz ratio, 0–100) a renamed title must be to be taken for the old one."""
+
+
+def _digest(doc: Document, heading: Heading) -> str:
+    return hashlib.blake2b(doc.span_bytes(heading.answer).strip(), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingRef:
+    """A heading by file (``rel``) and title path; ``occurrence`` of ``count`` headings with
+    that path; ``line`` (0-based) and the ``digest`` of its answer break ties."""
+
+    rel: str
+    titles: tuple[str, ...]
+    occurrence: int = 0
+    count: int = 1
+    line: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, doc: Document, heading: Heading) -> HeadingRef:
+        titles = doc.title_path(heading)
+        same = doc.with_path(titles)
+        return cls(doc.name, titles, same.index(heading), len(same), heading.line, _digest(doc, heading))
+
+    @property
+    def title(self) -> str:
+        return self.titles[-1] if self.titles else ""
+
+    def find(self, documents: Mapping[str, Document], *, closest: bool = True) -> tuple[str, Heading] | None:
+        """The file and heading this names now. Without ``closest``, only a heading with
+        the same title path in the same file; with it, the best guess (see the module)."""
+        doc = documents.get(self.rel)
+        if doc is not None:
+            same = doc.with_path(self.titles)
+            if same:
+                return self.rel, self._pick(doc, same)
+            if closest and (renamed := self._renamed(doc)) is not None:
+                return self.rel, renamed
+        if not closest:
+            return None
+        moved = self._moved(documents)
+        if moved is not None:
+            return moved
+        if doc is not None and doc.headings:  # gone: the heading now where it was
+            return self.rel, min(doc.headings, key=lambda h: (abs(h.line - self.line), h.line < self.line))
+        return None
+
+    def _pick(self, doc: Document, same: list[Heading]) -> Heading:
+        """Which of the headings with this path: by occurrence while their number is the
+        same, else by answer, else by position."""
+        if len(same) == self.count and self.occurrence < len(same):
+            return same[self.occurrence]
+        alike = [h for h in same if _digest(doc, h) == self.digest]
+        return min(alike or same, key=lambda h: abs(h.line - self.line))
+
+    def _renamed(self, doc: Document) -> Heading | None:
+        """The heading with this answer, else the one with the most similar title (nearest
+        first among equals)."""
+        alike = [h for h in doc.headings if self.digest and _digest(doc, h) == self.digest]
+        if alike:
+            return min(alike, key=lambda h: abs(h.line - self.line))
+        from rapidfuzz import fuzz
+
+        scored = [(fuzz.ratio(self.title, h.title), h) for h in doc.headings]
+        scored = [(score, h) for score, h in scored if score >= SIMILAR_TITLE]
+        if not scored:
+            return None
+        return max(scored, key=lambda pair: (pair[0], -abs(pair[1].line - self.line)))[1]
+
+    def _moved(self, documents: Mapping[str, Document]) -> tuple[str, Heading] | None:
+        """The one heading elsewhere with this title and answer (moved to another file)."""
+        found = [
+            (rel, h)
+            for rel, doc in documents.items()
+            if rel != self.rel
+            for h in doc.headings
+            if h.title == self.title and _digest(doc, h) == self.digest
+        ]
+        return found[0] if len(found) == 1 else None
