@@ -17,8 +17,11 @@ from typing import Any
 
 from notesui import locations
 from notesui.core.files import NotReadable, read_regular
+from notesui.core.refs import HeadingRef
 
-Key = tuple[str, str, tuple[str, ...]]
+Key = HeadingRef | tuple[str, str]
+"""A node of the outline that survives changes: a heading by reference, or a ``("file",
+rel)`` or ``("folder", rel)``."""
 
 
 @dataclass
@@ -47,10 +50,21 @@ def state_path() -> Path:
 
 
 def _key(value: Any) -> Key:
-    kind, rel, titles = value
-    if not (isinstance(kind, str) and isinstance(rel, str) and isinstance(titles, list)):
+    kind, rel, *rest = value
+    if not (isinstance(kind, str) and isinstance(rel, str)):
         raise ValueError("bad key")
-    return (kind, rel, tuple(str(t) for t in titles))
+    if kind != "heading":
+        return (kind, rel)
+    titles, *where = rest  # [titles, occurrence, count, line, digest]; older files: [titles]
+    if not isinstance(titles, list) or not all(isinstance(x, int) for x in where[:3]):
+        raise ValueError("bad key")
+    return HeadingRef(rel, tuple(str(t) for t in titles), *where[:3], *(str(d) for d in where[3:4]))
+
+
+def _value(key: Key) -> list[Any]:
+    if isinstance(key, HeadingRef):
+        return ["heading", key.rel, list(key.titles), key.occurrence, key.count, key.line, key.digest]
+    return list(key)
 
 
 def load_state(path: Path | None = None) -> State:
@@ -93,8 +107,8 @@ def save_state(state: State, path: Path | None = None) -> None:
         "review_order": state.review_order,
         "places": {
             root: {
-                "cursor": list(place.cursor[:2]) + [list(place.cursor[2])] if place.cursor else None,
-                "expanded": [[k[0], k[1], list(k[2])] for k in place.expanded],
+                "cursor": _value(place.cursor) if place.cursor else None,
+                "expanded": [_value(k) for k in place.expanded],
             }
             for root, place in state.places.items()
         },

@@ -89,6 +89,7 @@ class Document:
     preamble: Span
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    _paths: dict[tuple[str, ...], list[Heading]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def readonly(self) -> bool:
@@ -145,7 +146,12 @@ class Document:
 
     def with_path(self, titles: tuple[str, ...]) -> list[Heading]:
         """The headings whose title path is ``titles``, in file order."""
-        return [h for h in self.headings if h.title == titles[-1] and self.title_path(h) == titles] if titles else []
+        if self._paths is None:  # built on first use: a document never changes
+            paths: dict[tuple[str, ...], list[Heading]] = {}
+            for heading in self.headings:
+                paths.setdefault(self.title_path(heading), []).append(heading)
+            self._paths = paths
+        return list(self._paths.get(titles, ()))
 
     def heading_at_line(self, line: int) -> Heading | None:
         """The innermost heading whose heading line or answer holds 0-based ``line``."""

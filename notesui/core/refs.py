@@ -47,9 +47,11 @@ class HeadingRef:
     def title(self) -> str:
         return self.titles[-1] if self.titles else ""
 
-    def find(self, documents: Mapping[str, Document], *, closest: bool = True) -> tuple[str, Heading] | None:
+    def find(self, documents: Mapping[str, Document], *, closest: bool = True,
+             or_nearest: bool = True) -> tuple[str, Heading] | None:
         """The file and heading this names now. Without ``closest``, only a heading with
-        the same title path in the same file; with it, the best guess (see the module)."""
+        the same title path in the same file; with it, the best guess (see the module),
+        down to (with ``or_nearest``) the heading now where it was when it is gone."""
         doc = documents.get(self.rel)
         if doc is not None:
             same = doc.with_path(self.titles)
@@ -62,7 +64,7 @@ class HeadingRef:
         moved = self._moved(documents)
         if moved is not None:
             return moved
-        if doc is not None and doc.headings:  # gone: the heading now where it was
+        if or_nearest and doc is not None and doc.headings:  # gone: the heading now where it was
             return self.rel, min(doc.headings, key=lambda h: (abs(h.line - self.line), h.line < self.line))
         return None
 

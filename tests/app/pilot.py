@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.widgets import Markdown, Static, TextArea
 from textual.worker import WorkerCancelled
@@ -10,15 +14,46 @@ from notesui.app import NotesApp
 from notesui.ui.widgets.outline import Entry, OutlineTree
 
 
+class Told:
+    """Every notification the app showed: pass it as ``run_test(message_hook=...)``."""
+
+    def __init__(self) -> None:
+        self.notifications: list[Notification] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.notifications.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        return [n.message for n in self.notifications]
+
+    def said(self, text: str) -> bool:
+        return any(text in n.message for n in self.notifications)
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker has finished and the screen has caught up."""
+    """Wait until every worker (but those waiting on a dialog) and the search index have
+    finished and the screen has caught up."""
     app = pilot.app
     for _ in range(3):
+        # workers of the "ask" group wait on a dialog: not for the test to wait on (and an
+        # empty list would mean every worker)
+        waiting = [w for w in app.workers if w.group != "ask"]
         try:
-            await app.workers.wait_for_complete()
+            if waiting:
+                await app.workers.wait_for_complete(waiting)
         except WorkerCancelled:
             pass  # a page superseded by a newer one: the viewer cancels its worker
+        session = getattr(app, "session", None)
+        if session is not None and session.index is not None:
+            await asyncio.to_thread(session.indexer.wait, 10)
         await pilot.pause()
+
+
+def changed_outside(app: NotesApp, *rels: str) -> None:
+    """Apply what another program did to ``rels``, as the watcher does."""
+    app.session.apply_diff(app.session.diff(rels))
 
 
 def crumbs(app: NotesApp) -> str:
@@ -37,7 +72,7 @@ async def goto(pilot: Pilot[None], rel: str, title: str | None = None) -> None:
     if title is None:
         tree.select_entry(Entry("file", rel))
     else:
-        doc = app.notebook.documents[rel]  # type: ignore[attr-defined]
+        doc = app.session.documents[rel]  # type: ignore[attr-defined]
         heading = next(h for h in doc.headings if h.title == title)
         tree.select_entry(Entry("heading", rel, heading.index))
     await settle(pilot)

@@ -45,7 +45,7 @@ async def test_empty_answer_shows_placeholder(sample_notes: Path) -> None:
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         tree = app.screen.query_one(OutlineTree)
-        doc = app.notebook.documents["basics.md"]  # type: ignore[union-attr]
+        doc = app.session.documents["basics.md"]  # type: ignore[union-attr]
         target = next(h for h in doc.headings if h.title == "Unanswered question")
         assert tree.select_entry(Entry("heading", "basics.md", target.index))
         await settle(pilot)
@@ -56,7 +56,7 @@ async def test_escape_sequences_never_reach_the_terminal(sample_notes: Path) -> 
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
-        doc = app.notebook.documents["basics.md"]  # type: ignore[union-attr]
+        doc = app.session.documents["basics.md"]  # type: ignore[union-attr]
         target = next(h for h in doc.headings if h.title == "Escape test")
         app.screen.query_one(OutlineTree).select_entry(Entry("heading", "basics.md", target.index))
         await settle(pilot)

@@ -58,4 +58,4 @@ async def test_app_shows_config_notices_and_uses_its_settings(sample_notes: Path
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         assert any("unknown key 'y'" in n.message for n in app._notifications)
-        assert app.hide_mastered and app.review_order == "shuffled"
+        assert app.ctx.prefs.hide_mastered and app.ctx.prefs.review_order == "shuffled"

@@ -15,7 +15,7 @@ from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
-from pilot import crumbs, goto, settle
+from pilot import changed_outside, crumbs, goto, settle
 
 
 def tree_labels(app: NotesApp) -> list[str]:
@@ -51,13 +51,13 @@ async def test_m_on_a_section_marks_every_question_in_one_write(sample_notes: Pa
     app = NotesApp(sample_notes)
     writes: list[str] = []
     async with app.run_test(size=(110, 30)) as pilot:
-        real = app.store._replace
+        real = app.session.store._replace
 
         def counting(rel, new, expected):  # type: ignore[no-untyped-def]
             writes.append(rel)
             return real(rel, new, expected)
 
-        app.store._replace = counting  # type: ignore[method-assign]
+        app.session.store._replace = counting  # type: ignore[method-assign]
         await goto(pilot, "basics.md", "Basics")
         await pilot.press("m")
         await settle(pilot)
@@ -158,7 +158,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
         assert "用少量数据" in review.query_one("#review-markdown").source
         # an outside change to the current question shows the new text
         path.write_text(path.read_text().replace("用少量数据", "外部修改"))
-        app.file_updated("basics.md", app.notebook.reload("basics.md"))  # what the watcher does
+        changed_outside(app, "basics.md")  # what the watcher does
         await settle(pilot)
         assert "外部修改" in review.query_one("#review-markdown").source
         await pilot.press("escape")
@@ -173,11 +173,11 @@ async def test_review_shuffle_toggle_keeps_the_current_card(sample_notes: Path) 
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         review = await start_review(pilot, "basics.md")
-        card = review.card
+        card = review.number
         await pilot.press("o")
         await settle(pilot)
-        assert review.shuffled and review.card == card
-        assert sorted(c.titles for c in review.cards) == sorted(c.titles for c in review.in_order)
+        assert review.shuffled and review.number == card
+        assert sorted(review.order) == list(range(len(review.cards)))
         assert "shuffled" in str(review.query_one("#review-progress", Static).render())
     assert load_state().review_order == "shuffled"
 

@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from notesui import locations
 from notesui.app import NotesApp
+from notesui.core.refs import HeadingRef
 from notesui.state import load_state, state_path
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
@@ -42,7 +43,7 @@ async def test_a_name_that_is_not_utf8_never_breaks_the_state_file(tmp_path: Pat
     assert app.return_code == 0
     assert [p.name for p in state_path().parent.iterdir() if p.name.endswith(".tmp")] == []
     place = load_state().place(root)
-    assert place.cursor is not None and place.cursor[1] == BAD_NAME
+    assert isinstance(place.cursor, HeadingRef) and place.cursor.rel == BAD_NAME
     assert load_state().theme == "notesui-paper"
 
 
@@ -123,7 +124,7 @@ async def _leave_a_draft(root: Path, rel: str, title: str, text: str, *, index: 
     async with app.run_test(size=(110, 30)) as pilot:
         await goto(pilot, rel, title)
         if index:  # the index-th heading with that title
-            doc = app.notebook.documents[rel]  # type: ignore[union-attr]
+            doc = app.session.documents[rel]  # type: ignore[union-attr]
             heading = [h for h in doc.headings if h.title == title][index]
             from notesui.ui.widgets.outline import Entry, OutlineTree
 

@@ -168,9 +168,9 @@ async def test_palette_commands(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
-        assert not app.hide_mastered
+        assert not app.ctx.prefs.hide_mastered
         await run_palette_command(pilot, "hide mastered")
-        assert app.hide_mastered
+        assert app.ctx.prefs.hide_mastered
         await run_palette_command(pilot, "statistics")
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape")

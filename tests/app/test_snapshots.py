@@ -9,24 +9,19 @@ from textual.pilot import Pilot
 
 from notesui.app import NotesApp
 from notesui.config import Config
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from pilot import settle
 
 
 async def _open_first_question(pilot: Pilot[None]) -> None:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("j", "l", "j", "l", "j")
-    await _settle(pilot)
+    await settle(pilot)
 
 
 async def _search(pilot: Pilot[None]) -> None:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("slash", *"微調")
-    await _settle(pilot)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("theme", ["notesui-ink", "notesui-paper", "notesui-contrast"])
@@ -41,9 +36,9 @@ def test_search_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[
 
 
 async def _review(pilot: Pilot[None]) -> None:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("j", "r", "space")
-    await _settle(pilot)
+    await settle(pilot)
 
 
 def test_review_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]

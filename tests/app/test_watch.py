@@ -12,7 +12,7 @@ from notesui.app import NotesApp
 from notesui.core.watch import CHANGED, DELETED, Coalescer, is_note_path
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
-from pilot import settle, shown
+from pilot import changed_outside, settle, shown
 
 
 def test_events_for_one_file_are_coalesced() -> None:
@@ -122,11 +122,11 @@ async def test_new_and_deleted_files(sample_notes: Path) -> None:
         await settle(pilot)
         (sample_notes / "zeta.md").write_text("# Zeta\n\n## Fresh question\n\nyes\n")
         await wait_until(pilot, lambda: any(label.startswith("zeta.md") for label in labels(app)))
-        assert app.search_index is not None
-        assert app.search_index.search("fresh question")[0].file == "zeta.md"
+        assert app.session.index is not None
+        assert app.session.index.search("fresh question")[0].file == "zeta.md"
         (sample_notes / "zeta.md").unlink()
         await wait_until(pilot, lambda: not any(label.startswith("zeta.md") for label in labels(app)))
-        assert all(hit.file != "zeta.md" for hit in app.search_index.search("fresh question"))
+        assert all(hit.file != "zeta.md" for hit in app.session.index.search("fresh question"))
 
 
 async def test_the_apps_own_save_is_not_announced(sample_notes: Path) -> None:
@@ -187,7 +187,7 @@ async def test_a_burst_of_500_files_reloads_each_once(tmp_path: Path, monkeypatc
             before = time.monotonic()
             await pilot.pause(0.05)
             lag = max(lag, time.monotonic() - before - 0.05)
-            docs = app.notebook.documents  # type: ignore[union-attr]
+            docs = app.session.documents  # type: ignore[union-attr]
             if all(docs[f"n{i:03d}.md"].headings[1].title.endswith("changed") for i in range(500)):
                 break
         else:
@@ -245,7 +245,7 @@ async def test_a_question_inserted_above_the_selection_never_takes_the_cursor(sa
         data = path.read_bytes()
         at = data.index("## 什么是微调？".encode())
         path.write_bytes(data[:at] + b"## Inserted above from outside\n\nx\n\n" + data[at:])
-        app.file_updated("basics.md", Document.load(path, "basics.md"))  # as the watcher does
+        changed_outside(app, "basics.md")  # as the watcher does
         await settle(pilot)
         assert crumbs(app) == "basics.md › Basics › 什么是微调？"
         await pilot.press("m")

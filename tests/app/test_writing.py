@@ -139,7 +139,7 @@ async def test_conflict_dialog_keep_disk_writes_a_conflict_copy(sample_notes: Pa
         copies = conflict_copies(sample_notes)
         assert len(copies) == 1 and "MY answer" in copies[0].read_text()
         assert not list(sample_notes.glob("*.conflict-*"))  # never beside the notes
-        assert all("conflict" not in rel for rel in app.notebook.documents)  # type: ignore[union-attr]
+        assert all("conflict" not in rel for rel in app.session.documents)  # type: ignore[union-attr]
 
 
 async def test_conflict_dialog_overwrite_keeps_the_disk_version_as_a_copy(sample_notes: Path) -> None:
@@ -373,5 +373,5 @@ async def test_a_failed_write_to_a_file_that_turned_unreadable_keeps_it_listed(
         await pilot.press("m")
         await settle(pilot)
         monkeypatch.undo()
-        assert "basics.md" in app.notebook.documents  # type: ignore[union-attr]
-        assert app.notebook.documents["basics.md"].readonly  # type: ignore[union-attr]
+        assert "basics.md" in app.session.documents  # type: ignore[union-attr]
+        assert app.session.documents["basics.md"].readonly  # type: ignore[union-attr]

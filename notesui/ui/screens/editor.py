@@ -7,24 +7,24 @@ meanwhile (merging when the section itself is untouched, asking otherwise).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual import work
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from notesui.core.document import Document, Heading
 from notesui.core.edits import Anchor, EditText, SectionEdit, edit_text
-from notesui.core.store import CONFLICTS, Conflict, WriteError
+from notesui.core.store import CONFLICTS, Conflict, Saved, WriteError
 from notesui.core.text import one_line
-from notesui.drafts import Drafts, Kept
+from notesui.drafts import Kept
+from notesui.ui import keys
+from notesui.ui.context import Context, FilesChanged
 from notesui.ui.screens.dialogs import Choice, ChoiceScreen
-
-if TYPE_CHECKING:
-    from notesui.app import NotesApp
 
 
 KEEP_DELAY = 1.0
@@ -42,16 +42,14 @@ class EditorScreen(Screen[None]):
     EditorScreen #editor { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "leave", "Leave", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.EDITOR)
 
-    def __init__(self, doc: Document, heading: Heading, *, drafts: Drafts | None = None,
-                 restore: Kept | None = None) -> None:
-        """Edit ``heading``'s section of ``doc``. Unsaved text is kept in ``drafts`` (a
+    def __init__(self, ctx: Context, doc: Document, heading: Heading, *, restore: Kept | None = None) -> None:
+        """Edit ``heading``'s section of ``doc``. Unsaved text is kept in ``ctx.drafts`` (a
         ``restore``d draft starts the editor with its text)."""
         super().__init__()
+        self.ctx = ctx
+        self.session = ctx.session
         self.rel = doc.name
         self.readonly = doc.error if doc.readonly else None
         self.title = heading.title
@@ -64,19 +62,12 @@ class EditorScreen(Screen[None]):
         self.saved_text = self.edit.text
         self.initial_text = self.edit.shown(restore.text) if restore is not None else self.edit.text
         self.file_gone = False
-        self._saving = False
         self._area: TextArea | None = None
-        self.draft = None
-        if drafts is not None:
-            anchor = Anchor.of(doc, heading)
-            self.draft = drafts.open(self.rel, titles, anchor.rank, anchor.count, restore)
+        anchor = Anchor.of(doc, heading)
+        self.draft = ctx.drafts.open(self.rel, titles, anchor.rank, anchor.count, restore)
         if self.draft is not None:
             self.draft.source = self._unsaved
         self._keep_timer: Timer | None = None
-
-    @property
-    def app_(self) -> NotesApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Editing " + self.crumbs), id="editor-crumbs")
@@ -90,6 +81,7 @@ class EditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.ctx.files_changed.subscribe(self, self._files_changed)
         self._show_warning(
             "; ".join(w[0].upper() + w[1:] for w in self.edit.warnings) + "." if self.edit.warnings else ""
         )
@@ -162,43 +154,44 @@ class EditorScreen(Screen[None]):
             self.notify(f"{self.rel} is read-only: {self.readonly}", severity="error")
             return False
         change = self._change()
-        self._saving = True
         try:
             if self.file_gone:
-                saved = self.app_.overwrite(self.rel, change.new, what="edit")
+                saved = self.session.overwrite(self.rel, change.new, what="edit")
                 self.file_gone = False
             else:
-                saved = self.app_.write_file(self.rel, change)
+                saved = self.session.write(self.rel, change)
                 if saved.merged:
                     self.notify("The file had changed on disk: your edit was merged in, both kept.")
         except WriteError as error:
             self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error", timeout=10)
             return False
         except Conflict as conflict:
-            self._ask_conflict(conflict)
+            if conflict.disk is None:  # deleted meanwhile: saving recreates it
+                self.file_gone = True
+                if self.action_save():
+                    self.notify(f"{self.rel} had been deleted: saving recreated it.", timeout=8)
+                return not self.file_gone
+            self._ask_conflict()
             return False
-        finally:
-            self._saving = False
-        self._rebase(saved.data, change.span_in(saved.data))
+        self._saved(saved, change)
         self.notify(f"Saved {self.rel}.")
         return True
 
-    def _rebase(self, on_disk: bytes, span: tuple[int, int] | None) -> None:
+    def _saved(self, saved: Saved, change: SectionEdit) -> None:
         """After a save, the next one is based on the file as it is now, and on the range
         where the text was written (the change knows it, merged or not). Were it ever
         unknown, the next save would be based on nothing, so it asks instead of guessing."""
-        self.data, (self.start, self.end) = (on_disk, span) if span is not None else (b"", (0, 0))
+        span = change.span_in(saved.data)
+        self.data, (self.start, self.end) = (saved.data, span) if span is not None else (b"", (0, 0))
         self.saved_text = self.text
         self._update_state()
+        if saved.notice:
+            self.notify(saved.notice, title="Changed while saving", severity="warning", timeout=12)
         if self.draft is not None:
             self.draft.keep()  # saved: nothing left to keep
 
-    def _ask_conflict(self, conflict: Conflict) -> None:
-        if conflict.disk is None:  # deleted meanwhile: saving recreates it
-            self.file_gone = True
-            if self.action_save():
-                self.notify(f"{self.rel} had been deleted: saving recreated it.", timeout=8)
-            return
+    @work(group="ask")
+    async def _ask_conflict(self) -> None:
         message = (
             f"{self.rel} changed on disk since you started editing, and this section was "
             "changed there too (or can't be found there for sure).\n\n"
@@ -206,78 +199,59 @@ class EditorScreen(Screen[None]):
             f"kept as a conflict copy in {CONFLICTS}/.\n"
             f"Keep disk: the file stays as it is; your version goes to a conflict copy in {CONFLICTS}/."
         )
-
-        def chosen(choice: str) -> None:
-            change = self._change()
-            try:
-                if choice == "overwrite":
-                    self._saving = True
-                    try:
-                        saved = self.app_.overwrite(self.rel, change.new, what="edit")
-                    finally:
-                        self._saving = False
-                    where = f" The disk version is in {saved.copy}." if saved.copy else ""
-                    self.notify(f"Saved.{where}", timeout=12)
-                    self._rebase(saved.data, change.span_in(saved.data))
-                elif choice == "copy":
-                    copy = self.app_.store.write_conflict_copy(self.rel, change.new)
-                    self.notify(f"Your version is in {copy}; the file is unchanged.", timeout=12)
-                    self.saved_text = self.text
-                    self.dismiss()
-            except (WriteError, Conflict) as error:
-                self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error")
-
-        self.app.push_screen(
-            ChoiceScreen(
-                "The file changed on disk",
-                message,
-                [Choice("Overwrite", "overwrite", "o"), Choice("Keep disk + copy", "copy", "k"),
-                 Choice("Back to editing", "back", "b")],
-                cancel="back",
-                default=2,
-            ),
-            chosen,
-        )
+        choice = await self.app.push_screen_wait(ChoiceScreen(
+            "The file changed on disk", message,
+            [Choice("Overwrite", "overwrite", "o"), Choice("Keep disk + copy", "copy", "k"),
+             Choice("Back to editing", "back", "b")],
+            cancel="back", default=2,
+        ))
+        change = self._change()
+        try:
+            if choice == "overwrite":
+                saved = self.session.overwrite(self.rel, change.new, what="edit")
+                where = f" The disk version is in {saved.copy}." if saved.copy else ""
+                self.notify(f"Saved.{where}", timeout=12)
+                self._saved(saved, change)
+            elif choice == "copy":
+                copy = self.session.store.write_conflict_copy(self.rel, change.new)
+                self.notify(f"Your version is in {copy}; the file is unchanged.", timeout=12)
+                self.saved_text = self.text
+                self.dismiss()
+        except (WriteError, Conflict) as error:
+            self.notify(f"{error}. Your text is still here.", title="Not saved", severity="error")
 
     # -- leaving ----------------------------------------------------------------------
 
-    def action_leave(self) -> None:
+    @work(group="ask")
+    async def action_leave(self) -> None:
         if not self.dirty and not self.file_gone:
             self.dismiss()
             return
-
-        def chosen(choice: str) -> None:
-            if choice == "save":
-                if self.action_save() and not self.dirty:
-                    self.dismiss()
-            elif choice == "discard":
-                self._discard()
-
-        self.app.push_screen(
-            ChoiceScreen(
-                "Unsaved changes",
-                f"Your changes to “{self.title}” are not saved.",
-                [Choice("Save", "save", "s"), Choice("Discard", "discard", "d"),
-                 Choice("Keep editing", "back", "k")],
-                cancel="back",
-            ),
-            chosen,
-        )
+        choice = await self.app.push_screen_wait(ChoiceScreen(
+            "Unsaved changes", f"Your changes to “{self.title}” are not saved.",
+            [Choice("Save", "save", "s"), Choice("Discard", "discard", "d"), Choice("Keep editing", "back", "k")],
+            cancel="back",
+        ))
+        if choice == "save":
+            if self.action_save() and not self.dirty:
+                self.dismiss()
+        elif choice == "discard":
+            self._discard()
 
     # -- outside changes --------------------------------------------------------------
 
-    def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
-        """The watcher saw the file change: the text being edited stays; say what happened."""
-        for rel, doc in changes:
-            if rel == self.rel and not self._saving:
-                self._file_changed(rel, doc)
-
-    def _file_changed(self, rel: str, doc: Document | None) -> None:
-        self.file_gone = doc is None
-        if doc is None:
-            self._show_warning(f"{rel} was deleted outside notesui. Your text is kept; saving recreates the file.")
-        elif doc.data != self.data:
-            self._show_warning(
-                f"{rel} changed outside notesui. Saving merges your edit when this section "
-                "was not changed there, and asks otherwise."
-            )
+    def _files_changed(self, event: FilesChanged) -> None:
+        """Another program changed the file: the text being edited stays; say what happened."""
+        if not event.outside:
+            return
+        for rel, doc in event.changes:
+            if rel != self.rel:
+                continue
+            self.file_gone = doc is None
+            if doc is None:
+                self._show_warning(f"{rel} was deleted outside notesui. Your text is kept; saving recreates the file.")
+            elif doc.data != self.data:
+                self._show_warning(
+                    f"{rel} changed outside notesui. Saving merges your edit when this section "
+                    "was not changed there, and asks otherwise."
+                )

@@ -10,33 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-KEYS = """\
-# notesui keys
-
-| Key | What it does |
-| --- | --- |
-| `j` / `k`, `↓` / `↑` | move in the outline |
-| `h` / `l`, `←` / `→` | collapse / expand (or go to the parent / first child) |
-| `enter` | open: expand a branch, read a question |
-| `tab` / `shift+tab` | move between the outline and the reader |
-| `/` | search every note |
-| `e` | edit the selected section |
-| `a` | add a question after the selected one |
-| `d` | delete the selected section (asks first) |
-| `m` | mark the question mastered (or not); on a section, file or folder: all under it |
-| `H` | hide mastered questions |
-| `r` | review the questions left under the selection: `space` answer, `m` mastered, `n`/`p`, `e`, `o` order, `escape` ends |
-| `s` | statistics per file |
-| `u` | undo notesui's last write to a file |
-| `t` | next reading theme (all themes are in the palette) |
-| `?` | this help |
-| `ctrl+p` | command palette: jump to a question, themes, hide mastered, review, statistics |
-| `q` | quit |
-
-The mouse works everywhere: click a node to open it, scroll the reader with the wheel.
-Press `escape` or `?` to close this help.
-"""
-
+from notesui.ui.keys import help_markdown
 
 class HelpScreen(ModalScreen[None]):
     """A modal list of every key."""
@@ -55,4 +29,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(KEYS, id="help-keys")
+            yield Markdown(help_markdown(), id="help-keys")

@@ -1,105 +1,60 @@
-"""The main screen: the outline on the left, the reader on the right."""
+"""The main screen: the outline on the left, the reader on the right.
+
+It opens the notes (in a worker), coordinates the outline's and the reader's messages, and
+turns keys into changes through the session. It hears about every change (its own, outside
+ones) through the context's signals, and tells the App it has opened the notes with
+``MainScreen.Opened``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from notesui.core.document import Document, Heading
-from notesui.core.notebook import Notebook, count
 from notesui.core.edits import DeleteSection, InsertQuestion
-from notesui.core.search import Hit
-from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
+from notesui.core.refs import HeadingRef
+from notesui.ui import keys
+from notesui.ui.commands import Jump, JumpProvider, MainCommands
+from notesui.ui.context import Context, FilesChanged, Prefs
+from notesui.ui.pages import page_for
+from notesui.ui.screens.dialogs import Choice, ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
-from notesui.ui.screens.review import ReviewScreen, Summary, review_cards
+from notesui.ui.screens.recovery import offer_drafts
+from notesui.ui.screens.review import ReviewScreen, review_cards
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
-from notesui.ui.widgets.viewer import Page, Viewer
+from notesui.ui.widgets.viewer import Viewer
 
-if TYPE_CHECKING:
-    from notesui.app import NotesApp
-
-
-NO_ANSWER = "*No answer yet — press **e** to write one.*"
-
-
-def page_for(notebook: Notebook, entry: Entry) -> Page:
-    """The Page that shows ``entry``: a folder summary, a file's preamble or a section."""
-    if entry.kind == "folder":
-        counts = notebook.counts(entry.rel)
-        files = [rel for rel in notebook.documents if not entry.rel or rel.startswith(entry.rel + "/")]
-        listing = "\n".join(f"- `{rel}`" for rel in files) or "*No notes files here.*"
-        return Page(
-            (entry.rel or str(notebook.root),),
-            listing,
-            status=f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered",
-        )
-    doc = notebook.documents.get(entry.rel)
-    if doc is None:
-        return Page((entry.rel,), "", notice="This file is no longer in the notes folder.")
-    heading = doc.heading(entry.index) if entry.kind == "heading" else None
-    return _file_page(doc) if heading is None else _section_page(doc, heading)
-
-
-def _file_page(doc: Document) -> Page:
-    counts = count(doc)
-    status = f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered"
-    if doc.error and not doc.text:
-        return Page((doc.name,), "", status=status, notice=f"Can't open: {doc.error}")
-    source = doc.span_text(doc.preamble).strip() or "*No text before the first heading.*"
-    notice = _notices(doc)
-    return Page((doc.name,), source, status=status, notice=notice)
-
-
-def _section_page(doc: Document, heading: Heading) -> Page:
-    crumbs = (doc.name, *(h.title for h in doc.path_of(heading)))
-    source = doc.span_text(heading.section)
-    if heading.is_question:
-        state = f"✓ mastered {heading.mastered_on or ''}".rstrip() if heading.mastered else "not mastered yet"
-        status = f"question · {state}"
-        if not heading.has_answer:
-            heading_text = doc.span_text(heading.heading)
-            source = f"{heading_text.rstrip()}\n\n{NO_ANSWER}\n" + source[len(heading_text):]
-    else:
-        counts = count(doc, heading)
-        status = f"section · {counts.mastered}/{counts.questions} mastered"
-    return Page(crumbs, source, status=status, notice=_notices(doc))
-
-
-def _notices(doc: Document) -> str | None:
-    parts = []
-    if doc.error:
-        parts.append(f"Read-only: {doc.error}.")
-    parts += [f"Warning: {w}." for w in doc.warnings]
-    return " ".join(parts) or None
+Scope = list[tuple[Document, Heading | None]]
 
 
 class MainScreen(Screen[None]):
     """Outline and reader side by side."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "focus_outline", "Outline", show=False),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("e", "edit", "Edit"),
-        Binding("m", "toggle_mastered", "Mastered"),
-        Binding("H", "toggle_hide", "Hide mastered", show=False),
-        Binding("r", "review", "Review"),
-        Binding("s", "stats", "Stats", show=False),
-        Binding("a", "add", "Add", show=False),
-        Binding("d,delete", "delete", "Delete", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
+    COMMANDS = Screen.COMMANDS | {JumpProvider, MainCommands}
 
-    def __init__(self) -> None:
+    class Opened(Message):
+        """The notes are read and shown (the App starts watching them)."""
+
+    def __init__(self, ctx: Context) -> None:
         super().__init__()
-        self.notebook: Notebook | None = None
+        self.ctx = ctx
         self.last_query = ""
+        self.opened = False
+
+    @property
+    def documents(self):  # type: ignore[no-untyped-def]
+        return self.ctx.session.documents
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✎")
@@ -111,145 +66,163 @@ class MainScreen(Screen[None]):
             yield Viewer(id="viewer")
         yield Footer()
 
-    def show_notebook(self, notebook: Notebook) -> None:
-        self.notebook = notebook
+    def on_mount(self) -> None:
+        self.ctx.files_changed.subscribe(self, self._files_changed, immediate=True)
+        self.ctx.prefs_changed.subscribe(self, self._prefs_changed, immediate=True)
+        self._open()
+
+    # -- opening ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self) -> None:
+        self.ctx.session.load()
+        self.app.call_from_thread(self._opened)
+
+    def _opened(self) -> None:
+        notebook = self.ctx.session.notebook
         outline = self.query_one(OutlineTree)
+        outline.hide_mastered = self.ctx.prefs.hide_mastered
         outline.show_notebook(notebook)
         outline.focus()
+        outline.restore(self.ctx.place())
         self._update_progress()
+        self.opened = True
+        self.post_message(self.Opened())
+        if notebook.skipped:
+            self.notify("; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
+                        title="Not read", severity="warning", timeout=10)
+        broken = [doc.name for doc in notebook.documents.values() if doc.error]
+        if broken:
+            self.notify("Opened read-only: " + ", ".join(broken), title="Some files can't be edited",
+                        severity="warning", timeout=8)
+        if not notebook.documents:
+            self.notify(f"No .md files under {notebook.root}", severity="warning")
+        self._offer_drafts()
+
+    @work(group="ask")
+    async def _offer_drafts(self) -> None:
+        await offer_drafts(self.app, self.ctx)
+
+    # -- what the outline does ----------------------------------------------------------
 
     @on(OutlineTree.EntryHighlighted)
     def _show_entry(self, event: OutlineTree.EntryHighlighted) -> None:
-        if self.notebook is not None:
-            self.query_one(Viewer).show(page_for(self.notebook, event.entry))
+        if self.opened:
+            self.query_one(Viewer).show(page_for(self.ctx.session.notebook, event.entry))
             self._remember_now()
 
     @on(OutlineTree.NodeExpanded)
     @on(OutlineTree.NodeCollapsed)
-    def _remember_place(self) -> None:
-        self._remember_now()
-
     def _remember_now(self) -> None:
         """Note where the user is (the state file is written when the app ends)."""
-        if self.notebook is not None:
-            self.app_.remember_place(self.query_one(OutlineTree).state())
+        if self.opened:
+            self.ctx.remember_place(self.query_one(OutlineTree).state())
 
     @on(OutlineTree.EntryOpened)
     def _open_entry(self, event: OutlineTree.EntryOpened) -> None:
         self.query_one("#viewer #body").focus()
 
-    # -- what is selected -----------------------------------------------------------
-
     def selected(self) -> tuple[Entry | None, Document | None, Heading | None]:
         """The entry under the cursor, its file and heading (when it is one)."""
         entry = self.query_one(OutlineTree).current
-        if entry is None or self.notebook is None or entry.kind == "folder":
+        if entry is None or not self.opened or entry.kind == "folder":
             return entry, None, None
-        doc = self.notebook.documents.get(entry.rel)
+        doc = self.documents.get(entry.rel)
         heading = doc.heading(entry.index) if doc is not None and entry.kind == "heading" else None
         return entry, doc, heading
 
-    @property
-    def app_(self) -> NotesApp:
-        return self.app  # type: ignore[return-value]
-
-    # -- changes ----------------------------------------------------------------------
-
-    def action_edit(self) -> None:
-        entry, doc, heading = self.selected()
-        if heading is None or doc is None:
-            self.notify("Select a question or a section to edit it.", severity="warning")
-            return
-        if self.app_.writable(doc):
-            self.app.push_screen(EditorScreen(doc, heading, drafts=self.app_.drafts))
-
-    def scope(self, entry: Entry | None) -> list[tuple[Document, Heading | None]]:
+    def scope(self, entry: Entry | None) -> Scope:
         """The files (and heading, for a heading) an entry stands for."""
-        if entry is None or self.notebook is None:
+        if entry is None or not self.opened:
             return []
-        documents = self.notebook.documents
         if entry.kind == "folder":
             prefix = entry.rel + "/" if entry.rel else ""
-            return [(doc, None) for rel, doc in documents.items() if rel.startswith(prefix)]
-        doc = documents.get(entry.rel)
+            return [(doc, None) for rel, doc in self.documents.items() if rel.startswith(prefix)]
+        doc = self.documents.get(entry.rel)
         if doc is None:
             return []
-        heading = doc.heading(entry.index) if entry.kind == "heading" else None
-        return [(doc, heading)]
+        return [(doc, doc.heading(entry.index) if entry.kind == "heading" else None)]
+
+    # -- changes --------------------------------------------------------------------------
+
+    def _editable(self, what: str) -> tuple[Document, Heading] | None:
+        _, doc, heading = self.selected()
+        if heading is None or doc is None:
+            self.notify(f"Select a question or a section to {what} it.", severity="warning")
+            return None
+        return (doc, heading) if self.ctx.writable(doc, self.notify) else None
+
+    def action_edit(self) -> None:
+        if (selected := self._editable("edit")) is not None:
+            self.app.push_screen(EditorScreen(self.ctx, *selected))
 
     def action_toggle_mastered(self) -> None:
         entry, doc, heading = self.selected()
-        if heading is None or not heading.is_question:
+        if heading is None or doc is None or not heading.is_question:
             self._mark_all(entry)
             return
-        if doc is None or not self.app_.writable(doc):
-            return
         mastered = not heading.mastered
-        if self.app_.set_mastered(doc, [heading], mastered):
+        if self.ctx.set_mastered(doc.name, [heading], mastered, self.notify):
             self.notify(("✓ Mastered: " if mastered else "Not mastered: ") + heading.title, timeout=3)
 
-    def _mark_all(self, entry: Entry | None) -> None:
+    @work(group="ask")
+    async def _mark_all(self, entry: Entry | None) -> None:
         """``m`` on a section, file or folder: mark (or unmark) every question under it."""
         scope = [(doc, under) for doc, under in self.scope(entry) if not doc.readonly]
-        questions = [(doc, h) for doc, under in scope for h in doc.questions(under)]
+        questions = [h for doc, under in scope for h in doc.questions(under)]
         if entry is None or not questions:
             self.notify("No questions to mark here.", severity="warning")
             return
-        left = sum(1 for _, h in questions if not h.mastered)
+        left = sum(1 for h in questions if not h.mastered)
         mastered = left > 0
         name = self._entry_title(entry)
         if mastered:
             message = f"Mark all {len(questions)} questions under “{name}” as mastered? ({len(questions) - left} already are.)"
         else:
             message = f"All {len(questions)} questions under “{name}” are mastered. Clear their marks?"
-        files = len({doc.name for doc, _ in questions})
-
-        def chosen(choice: str) -> None:
-            if choice != "yes" or self.notebook is None:
-                return
-            done = 0
-            for doc, under in scope:
-                current = self.notebook.documents.get(doc.name, doc)
-                fresh = current.heading(under.index) if under is not None else None
-                if self.app_.set_mastered(current, list(current.questions(fresh)), mastered):
-                    done += 1
-            self.notify(f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}.")
-
+        refs = [(doc.name, HeadingRef.of(doc, under) if under else None) for doc, under in scope]
+        files = len({doc.name for doc, under in scope if any(True for _ in doc.questions(under))})
         label = "Mark all" if mastered else "Clear marks"
-        self.app.push_screen(
-            ChoiceScreen(
-                "Mark every question?" if mastered else "Clear every mark?",
-                message + (f"\n{files} files, one write each." if files > 1 else ""),
-                [(label, "yes"), ("Cancel", "no")],
-                cancel="no",
-            ),
-            chosen,
-        )
+        choice = await self.app.push_screen_wait(ChoiceScreen(
+            "Mark every question?" if mastered else "Clear every mark?",
+            message + (f"\n{files} files, one write each." if files > 1 else ""),
+            [(label, "yes"), ("Cancel", "no")], cancel="no",
+        ))
+        if choice != "yes":
+            return
+        done = 0
+        for rel, ref in refs:  # the files as they are now: another program may have changed them
+            doc = self.documents.get(rel)
+            found = ref.find({rel: doc}, closest=False) if ref is not None and doc is not None else None
+            if doc is None or (ref is not None and found is None):
+                continue
+            under = found[1] if found is not None else None
+            done += self.ctx.set_mastered(rel, doc.questions(under), mastered, self.notify)
+        self.notify(f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}.")
 
     def _entry_title(self, entry: Entry) -> str:
         scope = self.scope(entry)
         if entry.kind == "heading" and scope and scope[0][1] is not None:
             return scope[0][1].title
-        return entry.rel or (self.notebook.root.name if self.notebook else "")
+        return entry.rel or self.ctx.root.name
 
     def action_toggle_hide(self) -> None:
-        hide = not self.app_.hide_mastered
-        self.app_.set_hide_mastered(hide)
+        hide = not self.ctx.prefs.hide_mastered
+        self.ctx.set_prefs(hide_mastered=hide)
         self.notify("Mastered questions hidden." if hide else "Mastered questions shown.", timeout=3)
 
-    def apply_hide_mastered(self, hide: bool) -> None:
+    def _prefs_changed(self, prefs: Prefs) -> None:
         outline = self.query_one(OutlineTree)
-        outline.hide_mastered = hide
-        outline.refresh_notebook()
-        self._update_progress()
+        if outline.hide_mastered != prefs.hide_mastered:
+            outline.hide_mastered = prefs.hide_mastered
+            outline.refresh_notebook()
+            self._update_progress()
 
-    def action_review(self) -> None:
+    @work(group="ask")
+    async def action_review(self) -> None:
         entry, _, _ = self.selected()
-        cards = review_cards(self.scope(entry))
-        shuffled = self.app_.review_order == "shuffled"
-        self.app.push_screen(ReviewScreen(cards, shuffled=shuffled), self._review_done)
-
-    def _review_done(self, summary: Summary | None) -> None:
+        review = ReviewScreen(self.ctx, review_cards(self.scope(entry)))
+        summary = await self.app.push_screen_wait(review)
         if summary is not None and summary.seen:
             self.notify(
                 f"Review: {summary.seen} seen, {summary.newly_mastered} newly mastered, {summary.left} left.",
@@ -257,63 +230,53 @@ class MainScreen(Screen[None]):
             )
 
     def action_stats(self) -> None:
-        if self.notebook is not None:
-            self.app.push_screen(StatsScreen(self.notebook))
+        if self.opened:
+            self.app.push_screen(StatsScreen(self.ctx.session.notebook))
 
-    def action_add(self) -> None:
-        entry, doc, heading = self.selected()
+    @work(group="ask")
+    async def action_add(self) -> None:
+        _, doc, heading = self.selected()
         if doc is None:
             self.notify("Select a question (or a file) to add one after it.", severity="warning")
             return
-        if not self.app_.writable(doc):
+        if not self.ctx.writable(doc, self.notify):
             return
-
-        def named(title: str | None) -> None:
-            if not title or self.notebook is None:
-                return
-            current = self.notebook.documents.get(doc.name, doc)
-            after = current.heading(heading.index) if heading is not None else None
-            change = InsertQuestion(current, after, title)
-            if not self.app_.try_write(doc.name, change):
-                return
-            now = self.notebook.documents[doc.name]
-            line = change.line_in(now.data)  # None: a big file, still being parsed
-            added = now.heading_at_line(line) if line is not None else None
-            if added is not None:
-                self.jump_to(doc.name, added.index)
-                self.app.push_screen(EditorScreen(self.notebook.documents[doc.name], added, drafts=self.app_.drafts))
-
-        where = f"after “{heading.title}”" if heading is not None else f"at the end of {doc.name}"
-        self.app.push_screen(PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？"), named)
-
-    def action_delete(self) -> None:
-        entry, doc, heading = self.selected()
-        if heading is None or doc is None:
-            self.notify("Select a question or a section to delete it.", severity="warning")
+        rel, after = doc.name, HeadingRef.of(doc, heading) if heading is not None else None
+        where = f"after “{heading.title}”" if heading is not None else f"at the end of {rel}"
+        title = await self.app.push_screen_wait(PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？"))
+        current = self.documents.get(rel)
+        if not title or current is None:
             return
-        if not self.app_.writable(doc):
+        found = after.find({rel: current}, closest=False) if after is not None else None
+        change = InsertQuestion(current, found[1] if found is not None else None, title)
+        if not self.ctx.try_write(rel, change, self.notify):
             return
+        now = self.documents[rel]
+        line = change.line_in(now.data)
+        added = now.heading_at_line(line) if line is not None else None
+        if added is not None:
+            self.jump_to(HeadingRef.of(now, added))
+            self.app.push_screen(EditorScreen(self.ctx, now, added))
+
+    @work(group="ask")
+    async def action_delete(self) -> None:
+        if (selected := self._editable("delete")) is None:
+            return
+        doc, heading = selected
         below = sum(1 for _ in doc.subtree(heading)) - 1
         extra = f" and the {below} heading{'s' if below > 1 else ''} under it" if below else ""
+        choice = await self.app.push_screen_wait(ChoiceScreen(
+            "Delete?", f"Delete “{heading.title}”{extra} from {doc.name}?",
+            [("Delete", "delete"), ("Cancel", "cancel")], cancel="cancel",
+        ))
+        if choice == "delete" and self.ctx.try_write(doc.name, DeleteSection(doc, heading), self.notify):
+            self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
 
-        def chosen(choice: str) -> None:
-            if choice == "delete":
-                if self.app_.try_write(doc.name, DeleteSection(doc, heading)):
-                    self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
+    # -- files changed (here or outside) ------------------------------------------------
 
-        self.app.push_screen(
-            ChoiceScreen(
-                "Delete?",
-                f"Delete “{heading.title}”{extra} from {doc.name}?",
-                [("Delete", "delete"), ("Cancel", "cancel")],
-                cancel="cancel",
-            ),
-            chosen,
-        )
-
-    def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
-        """Files changed (here or outside): patch the tree, refresh the reader and counts."""
-        if self.notebook is None:
+    def _files_changed(self, event: FilesChanged) -> None:
+        """Patch the tree, refresh the reader and the counts."""
+        if not self.opened:
             return
         self.query_one(OutlineTree).refresh_notebook()
         self._update_progress()
@@ -322,15 +285,13 @@ class MainScreen(Screen[None]):
 
     def _show_cursor(self) -> None:
         entry = self.query_one(OutlineTree).current
-        if self.notebook is not None and entry is not None:
-            self.query_one(Viewer).show(page_for(self.notebook, entry))
+        if entry is not None:
+            self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry))
 
     def _update_progress(self) -> None:
-        if self.notebook is None:
-            return
-        counts = self.notebook.counts()
-        self.sub_title = f"{self.notebook.root.name} · {counts.mastered}/{counts.questions} mastered"
-        hidden = " · mastered hidden (H)" if self.query_one(OutlineTree).hide_mastered else ""
+        counts = self.ctx.session.notebook.counts()
+        self.sub_title = f"{self.ctx.root.name} · {counts.mastered}/{counts.questions} mastered"
+        hidden = " · mastered hidden (H)" if self.ctx.prefs.hide_mastered else ""
         self.query_one("#progress-label", Static).update(
             f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered{hidden}"
         )
@@ -339,22 +300,27 @@ class MainScreen(Screen[None]):
     def action_focus_outline(self) -> None:
         self.query_one(OutlineTree).focus()
 
-    def action_search(self) -> None:
-        search = SearchScreen(self.last_query, hide_mastered=self.app_.hide_mastered)
+    # -- going to a question --------------------------------------------------------------
 
-        def closed(hit: Hit | None) -> None:
-            self.last_query = search.typed
-            if hit is not None:
-                self.jump_to(hit.file, hit.index)
+    @work(group="ask")
+    async def action_search(self) -> None:
+        search = SearchScreen(self.ctx, self.last_query)
+        hit = await self.app.push_screen_wait(search)
+        self.last_query = search.typed
+        if hit is not None and hit.ref is not None:
+            self.jump_to(hit.ref)
 
-        self.app.push_screen(search, closed)
+    @on(Jump)
+    def _jump(self, event: Jump) -> None:
+        self.jump_to(event.ref)
 
-    def jump_to(self, rel: str, index: int) -> None:
-        """Select heading ``index`` of file ``rel`` in the tree and show it."""
-        if self.notebook is None:
-            return
-        entry = Entry("heading", rel, index)
+    def jump_to(self, ref: HeadingRef) -> None:
+        """Select the heading ``ref`` names (as it is now) in the tree and show it."""
         outline = self.query_one(OutlineTree)
+        entry = outline.entry_for(ref, closest=True) if self.opened else None
+        if entry is None:
+            self.notify(f"“{ref.title}” is not in the notes any more.", severity="warning")
+            return
         outline.select_entry(entry)
         outline.focus()
-        self.query_one(Viewer).show(page_for(self.notebook, entry))
+        self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry))

@@ -1,39 +1,33 @@
 """``r``: review the questions not mastered yet, one at a time, answer hidden until asked.
 
-The session holds each question by its file and title path, so marks, edits and outside
-changes (which re-parse the file) never lose its place.
+Each card is a ``HeadingRef``, so marks, edits and outside changes (which re-parse the file,
+insert questions above, rename or move it) never lose its place.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from notesui.core.document import Document, Heading
-from notesui.core.notebook import Notebook
+from notesui.core.refs import HeadingRef
+from notesui.core.render import prepare
 from notesui.core.text import one_line
+from notesui.ui import keys
+from notesui.ui.context import Context, FilesChanged
+from notesui.ui.pages import NO_ANSWER
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.viewer import NoteMarkdown
-
-if TYPE_CHECKING:
-    from notesui.app import NotesApp
-
-NO_ANSWER_YET = "*No answer yet — press **e** to write one.*"
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    rel: str
-    titles: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +37,10 @@ class Summary:
     left: int
 
 
-def review_cards(scope: list[tuple[Document, Heading | None]]) -> list[Card]:
+def review_cards(scope: list[tuple[Document, Heading | None]]) -> list[HeadingRef]:
     """The questions not mastered yet in each (file, heading or None for all of it), in order."""
     return [
-        Card(doc.name, Notebook.title_path(doc, heading))
+        HeadingRef.of(doc, heading)
         for doc, under in scope
         for heading in doc.questions(under)
         if not heading.mastered
@@ -65,36 +59,25 @@ class ReviewScreen(Screen[Summary]):
     ReviewScreen #review-answer.hidden { display: none; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "reveal", "Show answer"),
-        Binding("m", "master", "Mastered"),
-        Binding("n,right", "step(1)", "Next"),
-        Binding("p,left", "step(-1)", "Previous"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "toggle_order", "Order"),
-        Binding("escape", "finish", "End"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.REVIEW)
 
-    def __init__(self, cards: list[Card], *, shuffled: bool = False, seed: int | None = None) -> None:
+    def __init__(self, ctx: Context, cards: list[HeadingRef], *, seed: int | None = None) -> None:
         super().__init__()
-        self.in_order = list(cards)
-        self.shuffled = shuffled
+        self.ctx = ctx
+        self.cards = list(cards)  # in file order; each follows its question as files change
+        self.shuffled = ctx.prefs.review_order == "shuffled"
         self.random = random.Random(seed)
-        self.cards = self._ordered()
+        self.order = self._ordered()  # the card numbers in the order they are shown
         self.position = 0
         self.revealed = False
-        self.seen: set[Card] = set()
-        self.mastered: set[Card] = set()
+        self.seen: set[int] = set()
+        self.mastered: set[int] = set()
 
-    @property
-    def app_(self) -> NotesApp:
-        return self.app  # type: ignore[return-value]
-
-    def _ordered(self) -> list[Card]:
-        cards = list(self.in_order)
+    def _ordered(self) -> list[int]:
+        order = list(range(len(self.cards)))
         if self.shuffled:
-            self.random.shuffle(cards)
-        return cards
+            self.random.shuffle(order)
+        return order
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-progress", markup=False)
@@ -106,56 +89,51 @@ class ReviewScreen(Screen[Summary]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.ctx.files_changed.subscribe(self, self._files_changed)
         self.show_card()
 
     # -- the current card -------------------------------------------------------------
 
     @property
-    def card(self) -> Card | None:
-        return self.cards[self.position] if 0 <= self.position < len(self.cards) else None
+    def number(self) -> int | None:
+        return self.order[self.position] if 0 <= self.position < len(self.order) else None
 
     def current(self) -> tuple[Document, Heading] | None:
         """The current card's file and heading as they are now."""
-        notebook = self.app_.notebook
-        card = self.card
-        if notebook is None or card is None:
-            return None
-        heading = notebook.find_heading(card.rel, card.titles, closest=True)
-        return (notebook.documents[card.rel], heading) if heading is not None else None
+        number = self.number
+        found = self.cards[number].find(self.ctx.session.documents, or_nearest=False) if number is not None else None
+        return (self.ctx.session.documents[found[0]], found[1]) if found is not None else None
 
     def show_card(self) -> None:
-        if not self.cards:
+        number = self.number
+        if number is None:
             self.query_one("#review-question", Static).update("Nothing to review here: every question is mastered.")
             self.query_one("#review-hint", Static).update("Press escape to go back.")
             self.query_one("#review-progress", Static).update("Review")
             return
-        card = self.card
-        assert card is not None
-        self.seen.add(card)
+        card = self.cards[number]
+        self.seen.add(number)
         order = "shuffled" if self.shuffled else "in file order"
         done = f" · {len(self.mastered)} newly mastered" if self.mastered else ""
         self.query_one("#review-progress", Static).update(
-            f"Review · {self.position + 1}/{len(self.cards)} · {order}{done}"
+            f"Review · {self.position + 1}/{len(self.order)} · {order}{done}"
         )
         found = self.current()
         if found is None:
             self.query_one("#review-crumbs", Static).update(one_line(card.rel))
-            self.query_one("#review-question", Static).update(f"{card.titles[-1]} (no longer in the file)")
+            self.query_one("#review-question", Static).update(f"{card.title} (no longer in the notes)")
             self._set_answer("")
             return
         doc, heading = found
-        crumbs = (doc.name, *Notebook.title_path(doc, heading)[:-1])
+        crumbs = (doc.name, *doc.title_path(heading)[:-1])
         self.query_one("#review-crumbs", Static).update(" › ".join(map(one_line, crumbs)))
         title = Text(heading.title)
         if heading.mastered:
             title = Text.assemble(("✓ ", "green"), title)
         self.query_one("#review-question", Static).update(title)
-        answer = doc.span_text(heading.answer).strip() if heading.has_answer else NO_ANSWER_YET
-        self._set_answer(answer)
+        self._set_answer(doc.span_text(heading.answer).strip() if heading.has_answer else NO_ANSWER)
 
     def _set_answer(self, source: str) -> None:
-        from notesui.core.render import prepare
-
         prepared = prepare(source)
         markdown = self.query_one("#review-markdown", NoteMarkdown)
         markdown.update(prepared.markdown if prepared.markdown is not None else f"```\n{prepared.text}\n```")
@@ -170,64 +148,64 @@ class ReviewScreen(Screen[Summary]):
         self.show_card()
 
     def action_step(self, step: int) -> None:
-        if not self.cards:
+        if not self.order:
             return
-        self.position = max(0, min(len(self.cards) - 1, self.position + step))
+        self.position = max(0, min(len(self.order) - 1, self.position + step))
         self.revealed = False
         self.show_card()
 
     def action_master(self) -> None:
         found = self.current()
-        card = self.card
-        if found is None or card is None:
+        number = self.number
+        if found is None or number is None:
             return
         doc, heading = found
-        if not self.app_.writable(doc):
-            return
         if not heading.mastered:
-            if not self.app_.set_mastered(doc, [heading], True):
+            if not self.ctx.set_mastered(doc.name, [heading], True, self.notify):
                 return
-            self.mastered.add(card)
-        if self.position < len(self.cards) - 1:
+            self.mastered.add(number)
+        if self.position < len(self.order) - 1:
             self.action_step(1)
         else:
             self.show_card()
             self.notify("That was the last question: escape ends the review.")
 
-    def action_edit(self) -> None:
+    @work(group="ask")
+    async def action_edit(self) -> None:
         found = self.current()
-        if found is None:
-            return
-        doc, heading = found
-        if not self.app_.writable(doc):
-            return
-        self.app.push_screen(EditorScreen(doc, heading, drafts=self.app_.drafts), lambda _: self.show_card())
+        if found is not None and self.ctx.writable(found[0], self.notify):
+            await self.app.push_screen_wait(EditorScreen(self.ctx, *found))
+            self.show_card()
 
     def action_toggle_order(self) -> None:
-        card = self.card
+        number = self.number
         self.shuffled = not self.shuffled
-        self.cards = self._ordered()
-        self.position = self.cards.index(card) if card in self.cards else 0
-        self.app_.set_review_order("shuffled" if self.shuffled else "file")
+        self.order = self._ordered()
+        self.position = self.order.index(number) if number is not None else 0
+        self.ctx.set_prefs(review_order="shuffled" if self.shuffled else "file")
         self.show_card()
 
     def summary(self) -> Summary:
-        return Summary(len(self.seen), len(self.mastered), len(self.in_order) - len(self.mastered))
+        return Summary(len(self.seen), len(self.mastered), len(self.cards) - len(self.mastered))
 
-    def action_finish(self) -> None:
+    @work(group="ask")
+    async def action_finish(self) -> None:
         summary = self.summary()
         message = (
             f"Questions seen: {summary.seen}\nNewly mastered: {summary.newly_mastered}\n"
             f"Left to master here: {summary.left}"
         )
-        self.app.push_screen(
-            ChoiceScreen("Review finished", message, [("Done", "done")], cancel="done"),
-            lambda _: self.dismiss(summary),
-        )
+        await self.app.push_screen_wait(ChoiceScreen("Review finished", message, [("Done", "done")], cancel="done"))
+        self.dismiss(summary)
 
-    # -- outside changes --------------------------------------------------------------
+    # -- changes ----------------------------------------------------------------------
 
-    def files_updated(self, changes: list[tuple[str, Document | None]]) -> None:
-        card = self.card
-        if card is not None and any(rel == card.rel for rel, _ in changes):
+    def _files_changed(self, event: FilesChanged) -> None:
+        """Cards in the changed files follow their questions (renamed, moved); the current
+        one is shown afresh."""
+        documents = self.ctx.session.documents
+        for number, card in enumerate(self.cards):
+            if event.touches(card.rel) and (found := card.find(documents, or_nearest=False)) is not None:
+                self.cards[number] = HeadingRef.of(documents[found[0]], found[1])
+        if self.number is not None and self.is_current:
             self.show_card()

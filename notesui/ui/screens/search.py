@@ -7,7 +7,8 @@ search can never overwrite the results of a faster, newer one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,11 +19,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from notesui.core.search import Hit
+from notesui.core.document import Document
+from notesui.core.notebook import count
+from notesui.core.search import Hit, SearchIndex
 from notesui.core.text import one_line
-
-if TYPE_CHECKING:
-    from notesui.core.search import SearchIndex
+from notesui.ui.context import Context
 
 RESULT_LIMIT = 50
 MATCH_STYLE = "bold underline $text-accent"
@@ -56,6 +57,20 @@ def hit_prompt(hit: Hit) -> Content:
     return Content("\n").join(lines)
 
 
+def hidden(documents: Mapping[str, Document], hit: Hit) -> bool:
+    """Whether the tree hides this hit with mastered questions hidden: it, or a heading
+    above it, has questions and every one of them is mastered."""
+    found = hit.ref.find(documents, closest=False) if hit.ref is not None else None
+    if found is None:
+        return hit.mastered
+    doc = documents[found[0]]
+    for above in doc.path_of(found[1]):
+        counts = count(doc, above)
+        if counts.questions and counts.mastered == counts.questions:
+            return True
+    return False
+
+
 class SearchScreen(ModalScreen[Hit | None]):
     """A query line over a list of results; Enter picks one, Escape closes."""
 
@@ -80,11 +95,11 @@ class SearchScreen(ModalScreen[Hit | None]):
         Binding("enter", "choose", "Jump"),
     ]
 
-    def __init__(self, query: str = "", *, hide_mastered: bool = False) -> None:
+    def __init__(self, ctx: Context, query: str = "") -> None:
         super().__init__()
+        self.ctx = ctx
         self.typed = query
         """What is in the query line (kept after the screen closes, to reopen with it)."""
-        self.hide_mastered = hide_mastered
         self.hits: list[Hit] = []
         self._serial = 0
         self.shown_serial = 0
@@ -103,11 +118,12 @@ class SearchScreen(ModalScreen[Hit | None]):
     def on_mount(self) -> None:
         self.query_one("#search-results", OptionList).can_focus = False
         self.query_one(Input).focus()
+        self.ctx.index_changed.subscribe(self, lambda _: self.refresh_results())
         self.refresh_results()
 
     @property
     def index(self) -> SearchIndex | None:
-        return getattr(self.app, "search_index", None)
+        return self.ctx.session.index
 
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -135,16 +151,17 @@ class SearchScreen(ModalScreen[Hit | None]):
     def _search(self, index: SearchIndex, query: str, serial: int) -> None:
         if serial != self._serial:
             return  # typed on meanwhile: don't spend time on a query nobody waits for
-        limit = RESULT_LIMIT * 4 if self.hide_mastered else RESULT_LIMIT
-        hits = index.search(query, limit)
-        if self.hide_mastered:
-            hits = [hit for hit in hits if not hit.mastered][:RESULT_LIMIT]
+        hide = self.ctx.prefs.hide_mastered
+        hits = index.search(query, RESULT_LIMIT * 4 if hide else RESULT_LIMIT)
+        if hide:  # what the tree hides is not offered
+            documents = self.ctx.session.documents
+            hits = [hit for hit in hits if not hidden(documents, hit)][:RESULT_LIMIT]
         if not hits:
             status = f"Nothing matches “{one_line(query)}”."
         else:
             more = "+" if len(hits) >= RESULT_LIMIT else ""
             status = f"{len(hits)}{more} result{'s' if len(hits) > 1 else ''} · ↑/↓ choose · enter jumps"
-        if self.hide_mastered:
+        if hide:
             status += " · mastered hidden"
         self.app.call_from_thread(self._show, serial, hits, status)
 

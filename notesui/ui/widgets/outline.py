@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -15,6 +15,8 @@ from textual.widgets.tree import TreeNode
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Counts, Folder, Notebook, count
 from notesui.core.text import one_line
+from notesui.ui import keys
+from notesui.core.refs import HeadingRef
 from notesui.state import Key, Place
 
 Kind = Literal["folder", "file", "heading"]
@@ -36,13 +38,7 @@ def _progress(counts: Counts) -> Text:
 class OutlineTree(Tree[Entry]):
     """The notes as a tree. Children are added when a branch is first expanded."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("enter", "select_cursor", "Open"),
-        Binding("l,right", "expand_or_down", "Expand", key_display="l/→"),
-        Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.OUTLINE)
 
     class _EntryMessage(Message):
         def __init__(self, tree: OutlineTree, entry: Entry) -> None:
@@ -265,24 +261,25 @@ class OutlineTree(Tree[Entry]):
         return shown if shown is not None or self.notebook is None else self.notebook.documents.get(rel)
 
     def key_of(self, entry: Entry) -> Key:
-        if entry.kind != "heading" or self.notebook is None:
-            return (entry.kind, entry.rel, ())
-        doc = self._doc(entry.rel)
+        """A key for ``entry`` that survives changes to its file."""
+        doc = self._doc(entry.rel) if entry.kind == "heading" else None
         heading = doc.heading(entry.index) if doc is not None else None
         if doc is None or heading is None:
-            return (entry.kind, entry.rel, ())
-        return ("heading", entry.rel, Notebook.title_path(doc, heading))
+            return ("file" if entry.kind == "heading" else entry.kind, entry.rel)
+        return HeadingRef.of(doc, heading)
 
     def entry_for(self, key: Key, *, closest: bool = False) -> Entry | None:
-        """The entry with ``key`` now; with ``closest``, else the heading with the nearest title."""
-        kind, rel, titles = key
-        if kind != "heading":
+        """The entry with ``key`` now; with ``closest``, the best guess when it changed (see
+        ``HeadingRef``), else its file."""
+        if not isinstance(key, HeadingRef):
+            kind, rel = key
             return Entry(kind, rel)  # type: ignore[arg-type]
         if self.notebook is None:
             return None
-        heading = self.notebook.find_heading(rel, titles, closest=closest)
-        if heading is None:
-            return Entry("file", rel) if closest and rel in self.notebook.documents else None
+        found = key.find(self.notebook.documents, closest=closest)
+        if found is None:
+            return Entry("file", key.rel) if closest and key.rel in self.notebook.documents else None
+        rel, heading = found
         return Entry("heading", rel, heading.index)
 
     def state(self) -> Place:

@@ -1,0 +1,88 @@
+"""Every key binding of notesui, in one place: the screens take their ``BINDINGS`` from here
+and the help screen (``?``) is written from the same lists, so the two never disagree.
+
+A binding's ``tooltip`` is what the help says it does."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP = [
+    Binding("q", "quit", "Quit", tooltip="quit"),
+    Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
+    Binding("u", "undo", "Undo", show=False, tooltip="undo notesui's last write to a file"),
+    Binding("t", "next_theme", "Theme", show=False, tooltip="next reading theme (all themes are in the palette)"),
+]
+
+OUTLINE = [
+    Binding("j", "cursor_down", "Down", show=False, key_display="j/k ↓/↑", tooltip="move in the outline"),
+    Binding("k", "cursor_up", "Up", show=False),
+    Binding("enter", "select_cursor", "Open", tooltip="open: expand a branch, read a question"),
+    Binding("l,right", "expand_or_down", "Expand", key_display="l/→",
+            tooltip="expand (or go to the first child)"),
+    Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←",
+            tooltip="collapse (or go to the parent)"),
+]
+
+MAIN = [
+    Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
+    Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
+    Binding("e", "edit", "Edit", tooltip="edit the selected section"),
+    Binding("m", "toggle_mastered", "Mastered",
+            tooltip="mark the question mastered (or not); on a section, file or folder: all under it"),
+    Binding("H", "toggle_hide", "Hide mastered", show=False, tooltip="hide (or show) mastered questions"),
+    Binding("r", "review", "Review", tooltip="review the questions left under the selection"),
+    Binding("s", "stats", "Stats", show=False, tooltip="statistics per file"),
+    Binding("a", "add", "Add", show=False, tooltip="add a question after the selected one"),
+    Binding("d,delete", "delete", "Delete", show=False, key_display="d/del",
+            tooltip="delete the selected section (asks first)"),
+]
+
+REVIEW = [
+    Binding("space", "reveal", "Show answer", tooltip="show (or hide) the answer"),
+    Binding("m", "master", "Mastered", tooltip="mark it mastered and go on"),
+    Binding("n,right", "step(1)", "Next", tooltip="next question"),
+    Binding("p,left", "step(-1)", "Previous", tooltip="previous question"),
+    Binding("e", "edit", "Edit", tooltip="edit the question"),
+    Binding("o", "toggle_order", "Order", tooltip="file order or shuffled"),
+    Binding("escape", "finish", "End", tooltip="end the review"),
+]
+
+EDITOR = [
+    Binding("ctrl+s", "save", "Save", priority=True, tooltip="save"),
+    Binding("escape", "leave", "Leave", priority=True, tooltip="leave (asks when there are unsaved changes)"),
+]
+
+OTHER = [
+    ("tab / shift+tab", "move between the outline and the reader"),
+    ("ctrl+p", "command palette: jump to a question, themes, hide mastered, review, statistics"),
+]
+
+SECTIONS = [
+    ("Reading", OUTLINE + MAIN),
+    ("Everywhere", APP),
+    ("Reviewing (r)", REVIEW),
+    ("Editing (e)", EDITOR),
+]
+
+
+def _shown_key(binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    return " / ".join(key.strip() for key in binding.key.split(","))
+
+
+def help_markdown() -> str:
+    """The help screen's text, from the bindings above."""
+    lines = ["# notesui keys", ""]
+    for title, bindings in SECTIONS:
+        lines += [f"## {title}", "", "| Key | What it does |", "| --- | --- |"]
+        lines += [f"| `{_shown_key(b)}` | {b.tooltip} |" for b in bindings if b.tooltip]
+        if title == "Everywhere":
+            lines += [f"| `{key}` | {what} |" for key, what in OTHER]
+        lines.append("")
+    lines += [
+        "The mouse works everywhere: click a node to open it, scroll the reader with the wheel.",
+        "Press `escape` or `?` to close this help.",
+    ]
+    return "\n".join(lines) + "\n"
