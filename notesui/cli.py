@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def out(line: str = "") -> None:
     """Print a line of text output: whatever it quotes from notes and names, nothing in it
-    reaches the terminal raw (PRODUCT §12)."""
+    reaches the terminal raw (README, “Notes format”)."""
     from notesui.core.text import visible
 
     print(visible(line))

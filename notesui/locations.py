@@ -63,7 +63,7 @@ def user_notes_copy() -> Path:
 
 
 def notes_root(argument: str | None, configured: str | None) -> Path:
-    """The notes root (PRODUCT §1): argument, ``NOTESUI_NOTES_DIR``, config, ``./notes``, bundled."""
+    """The notes root (README, “Config, themes and where files live”): argument, ``NOTESUI_NOTES_DIR``, config, ``./notes``, bundled."""
     for candidate in (argument, os.environ.get("NOTESUI_NOTES_DIR"), configured):
         if candidate:
             return Path(candidate).expanduser()

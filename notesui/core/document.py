@@ -78,9 +78,10 @@ class Heading:
 
 @dataclass(slots=True)
 class Document:
-    """A parsed notes file. ``data`` holds its exact bytes; spans index into them."""
+    """A parsed notes file. ``rel`` is its path relative to the notes folder (``/``-separated);
+    ``data`` holds its exact bytes; spans index into them."""
 
-    name: str
+    rel: str
     data: bytes
     text: str
     bom: bytes
@@ -173,10 +174,11 @@ class Document:
     # -- construction -------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], name: str | None = None) -> Document:
-        """Read and parse ``path``. Any failure gives a read-only Document with an error."""
+    def load(cls, path: str | os.PathLike[str], rel: str | None = None) -> Document:
+        """Read and parse ``path`` (``rel``: its path in the notes folder; its name by
+        default). Any failure gives a read-only Document with an error."""
         path = Path(path)
-        name = name if name is not None else path.name
+        name = rel if rel is not None else path.name
         try:
             data = read_regular(path)
         except NotReadable as error:
@@ -190,15 +192,15 @@ class Document:
         return cls.parse(data, name)
 
     @classmethod
-    def failed(cls, name: str, error: str) -> Document:
-        return cls(name, b"", "", b"", [0, 0], [], Span(0, 0, 0, 0), error=error)
+    def failed(cls, rel: str, error: str) -> Document:
+        return cls(rel, b"", "", b"", [0, 0], [], Span(0, 0, 0, 0), error=error)
 
     @classmethod
-    def parse(cls, data: bytes, name: str = "") -> Document:
+    def parse(cls, data: bytes, rel: str = "") -> Document:
         """Parse a file's bytes. Bytes that are not UTF-8 text are kept but made read-only."""
         error = _sniff_binary(data)
         if error is not None:
-            return cls(name, data, "", b"", [0, len(data)], [], Span(0, 1, 0, len(data)), error)
+            return cls(rel, data, "", b"", [0, len(data)], [], Span(0, 1, 0, len(data)), error)
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         body = data[len(bom) :]
         try:
@@ -214,7 +216,7 @@ class Document:
         line_starts.extend(m.end() for m in _NEWLINE_BYTES.finditer(data, len(bom)))
         if line_starts[-1] != len(data) or len(line_starts) == 1:
             line_starts.append(len(data))
-        doc = cls(name, data, text, bom, line_starts, [], Span(0, 0, 0, 0), error)
+        doc = cls(rel, data, text, bom, line_starts, [], Span(0, 0, 0, 0), error)
         doc._build(text)
         return doc
 

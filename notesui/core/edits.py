@@ -237,7 +237,7 @@ class MarkChange(Change):
     """Mark (or unmark) questions: only their marker lines change."""
 
     def __init__(self, doc: Document, headings: Iterable[Heading], mastered: bool, date: str) -> None:
-        self.name, self.mastered, self.date = doc.name, mastered, date
+        self.rel, self.mastered, self.date = doc.rel, mastered, date
         self.anchors = [Anchor.of(doc, h) for h in headings]
         self.what = "mastered mark" if mastered else "mastered unmark"
         super().__init__(doc.data, self._apply(doc, [doc.headings[h.index] for h in headings]))
@@ -246,7 +246,7 @@ class MarkChange(Change):
         return mark(doc, [h for h in headings if h.mastered != self.mastered], self.mastered, self.date)
 
     def rebase(self, data: bytes) -> bytes | None:
-        doc = Document.parse(data, self.name)
+        doc = Document.parse(data, self.rel)
         found = [anchor.find(doc) for anchor in self.anchors]
         if doc.readonly or any(h is None for h in found):
             return None
@@ -262,9 +262,9 @@ class SectionEdit(Change):
 
     what = "edit"
 
-    def __init__(self, name: str, data: bytes, start: int, end: int, text: str, newline: str,
+    def __init__(self, rel: str, data: bytes, start: int, end: int, text: str, newline: str,
                  *, stand_ins: StandIns | None = None) -> None:
-        self.name, self.text, self.newline, self.stand_ins = name, text, newline, stand_ins
+        self.rel, self.text, self.newline, self.stand_ins = rel, text, newline, stand_ins
         self.start, self.end = start, end
         new, self.new_span = self._splice(data, start, end)  # where the text is in ``new``
         self._spans = {new: self.new_span}  # and in every re-application of it
@@ -279,20 +279,20 @@ class SectionEdit(Change):
         return new, (start, len(new) - (len(data) - end))
 
     def rebase(self, data: bytes) -> bytes | None:
-        based = Document.parse(self.based_on or b"", self.name)
+        based = Document.parse(self.based_on or b"", self.rel)
         edited = next((h for h in based.headings
                        if (h.section.start, h.section.end) == (self.start, self.end)), None)
-        doc = Document.parse(data, self.name)
+        doc = Document.parse(data, self.rel)
         if edited is None or doc.readonly:
             return None  # not a heading's section any more: it can't be found again for sure
         heading = Anchor.of(based, edited).find(doc, unchanged=True)
         if heading is None:
             return None
-        inside = _outline(Document.parse(self.new, self.name), *self.new_span)
+        inside = _outline(Document.parse(self.new, self.rel), *self.new_span)
         section = heading.section
         new, span = self._splice(data, section.start, section.end)
         expected = _outline(doc, 0, section.start) + inside + _outline(doc, section.end)
-        if _outline(Document.parse(new, self.name)) != expected:
+        if _outline(Document.parse(new, self.rel)) != expected:
             return None
         self._spans[new] = span
         return new
@@ -304,7 +304,7 @@ class InsertQuestion(Change):
     what = "new question"
 
     def __init__(self, doc: Document, after: Heading | None, title: str) -> None:
-        self.name, self.title = doc.name, title
+        self.rel, self.title = doc.rel, title
         self.anchor = Anchor.of(doc, after) if after is not None else None
         new, line = insert_question(doc, after, title)
         self._lines = {new: line}  # the new heading's 0-based line in each version made
@@ -315,7 +315,7 @@ class InsertQuestion(Change):
         return self._lines.get(data)
 
     def rebase(self, data: bytes) -> bytes | None:
-        doc = Document.parse(data, self.name)
+        doc = Document.parse(data, self.rel)
         after = self.anchor.find(doc) if self.anchor is not None else None
         if doc.readonly or (self.anchor is not None and after is None):
             return None
@@ -330,12 +330,12 @@ class DeleteSection(Change):
     what = "deletion"
 
     def __init__(self, doc: Document, heading: Heading) -> None:
-        self.name = doc.name
+        self.rel = doc.rel
         self.anchor = Anchor.of(doc, heading)
         super().__init__(doc.data, delete_section(doc, heading))
 
     def rebase(self, data: bytes) -> bytes | None:
-        doc = Document.parse(data, self.name)
+        doc = Document.parse(data, self.rel)
         heading = self.anchor.find(doc, unchanged=True)
         if doc.readonly or heading is None:
             return None

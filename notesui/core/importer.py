@@ -1,4 +1,4 @@
-"""Plain-text Q&A -> Markdown notes (PRODUCT §11).
+"""Plain-text Q&A -> Markdown notes (README, “Command line”).
 
 Markdown passes through unchanged. Three plain-text shapes become headings:
 

@@ -215,7 +215,7 @@ class Notebook:
     # -- references -----------------------------------------------------------------
 
     def resolve(self, ref: str) -> Target | None:
-        """What a reference names (PRODUCT §10): ``rel/path.md:LINE`` a heading (LINE is
+        """What a reference names (README, “Command line”): ``rel/path.md:LINE`` a heading (LINE is
         1-based and must be a heading's line), ``rel/path.md`` a file, ``path/`` a folder;
         None for anything else, which is a query. A reference to a file never falls back to
         a search: a missing file or a line that is not a heading raises BadReference, whose

@@ -41,7 +41,7 @@ class HeadingRef:
     def of(cls, doc: Document, heading: Heading) -> HeadingRef:
         titles = doc.title_path(heading)
         same = doc.with_path(titles)
-        return cls(doc.name, titles, same.index(heading), len(same), heading.line, _digest(doc, heading))
+        return cls(doc.rel, titles, same.index(heading), len(same), heading.line, _digest(doc, heading))
 
     @property
     def title(self) -> str:

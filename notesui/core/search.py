@@ -1,6 +1,6 @@
 """The search engine shared by the app and the command line.
 
-Ranking (PRODUCT §4): an exact normalised substring beats a fuzzy match, and a title match
+Ranking (README, “Search”): an exact normalised substring beats a fuzzy match, and a title match
 beats an equal answer match. Scores fall in bands so that the rule holds whatever the
 details: exact title 90–100, exact answer 80–90, fuzzy title below 80, fuzzy answer below 70.
 

@@ -1,6 +1,6 @@
 """Text helpers shared by the core and the UI: making note text and names safe to show.
 
-Nothing from a note or a file name may reach the terminal raw (PRODUCT §12): every string
+Nothing from a note or a file name may reach the terminal raw (README, “Notes format”): every string
 shown passes one of these. ``visible`` shows control characters as stand-ins (for names,
 titles and messages, where a hidden character would mislead); ``strip_controls`` drops them
 (for note text about to be rendered). Both also replace what a file name that is not valid

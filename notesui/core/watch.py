@@ -80,9 +80,6 @@ class Coalescer:
                 del self._pending[rel]
             return ready
 
-    def __len__(self) -> int:
-        return len(self._pending)
-
 
 class Watcher:
     """A watchdog observer on ``root``; falls back to polling when the native one can't start."""

@@ -95,7 +95,7 @@ class Context:
     def writable(self, doc: Document, notify: Notify) -> bool:
         """Whether notesui may write ``doc``'s file; says why not when it may not."""
         if doc.readonly:
-            notify(f"{doc.name} is read-only: {doc.error}.", severity="warning", timeout=8)
+            notify(f"{doc.rel} is read-only: {doc.error}.", severity="warning", timeout=8)
             return False
         return True
 

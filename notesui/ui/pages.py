@@ -32,14 +32,14 @@ def _file_page(doc: Document) -> Page:
     counts = count(doc)
     status = f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered"
     if doc.error and not doc.text:
-        return Page((doc.name,), "", status=status, notice=f"Can't open: {doc.error}")
+        return Page((doc.rel,), "", status=status, notice=f"Can't open: {doc.error}")
     source = doc.span_text(doc.preamble).strip() or "*No text before the first heading.*"
     notice = _notices(doc)
-    return Page((doc.name,), source, status=status, notice=notice)
+    return Page((doc.rel,), source, status=status, notice=notice)
 
 
 def _section_page(doc: Document, heading: Heading) -> Page:
-    crumbs = (doc.name, *(h.title for h in doc.path_of(heading)))
+    crumbs = (doc.rel, *(h.title for h in doc.path_of(heading)))
     source = doc.span_text(heading.section)
     if heading.is_question:
         state = f"✓ mastered {heading.mastered_on or ''}".rstrip() if heading.mastered else "not mastered yet"

@@ -172,9 +172,9 @@ async def test_a_burst_of_500_files_reloads_each_once(tmp_path: Path, monkeypatc
 
     real_load = document.Document.load.__func__  # type: ignore[attr-defined]
 
-    def counting_load(cls, path, name=None):  # type: ignore[no-untyped-def]
-        loads.append(str(name))
-        return real_load(cls, path, name)
+    def counting_load(cls, path, rel=None):  # type: ignore[no-untyped-def]
+        loads.append(str(rel))
+        return real_load(cls, path, rel)
 
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)

@@ -1,4 +1,4 @@
-"""The command line contract (PRODUCT §10)."""
+"""The command line contract (README, “Command line”)."""
 
 from __future__ import annotations
 

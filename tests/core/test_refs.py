@@ -23,11 +23,11 @@ def ref_to(document: Document, title: str, nth: int = 0) -> HeadingRef:
 
 
 def found(ref: HeadingRef, *docs: Document, closest: bool = True) -> tuple[str, str, int] | None:
-    hit = ref.find({d.name: d for d in docs}, closest=closest)
+    hit = ref.find({d.rel: d for d in docs}, closest=closest)
     if hit is None:
         return None
     rel, heading = hit
-    text = {d.name: d for d in docs}[rel]
+    text = {d.rel: d for d in docs}[rel]
     return rel, heading.title, text.with_path(text.title_path(heading)).index(heading)
 
 

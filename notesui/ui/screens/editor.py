@@ -50,11 +50,11 @@ class EditorScreen(Screen[None]):
         super().__init__()
         self.ctx = ctx
         self.session = ctx.session
-        self.rel = doc.name
+        self.rel = doc.rel
         self.readonly = doc.error if doc.readonly else None
         self.title = heading.title
         titles = tuple(h.title for h in doc.path_of(heading))
-        self.crumbs = " › ".join(map(one_line, (doc.name, *titles)))
+        self.crumbs = " › ".join(map(one_line, (doc.rel, *titles)))
         self.edit: EditText = edit_text(doc, heading)
         # what the next save is based on: the file's bytes and the range this editor owns
         self.data = doc.data

@@ -91,7 +91,7 @@ class MainScreen(Screen[None]):
         if notebook.skipped:
             self.notify("; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
                         title="Not read", severity="warning", timeout=10)
-        broken = [doc.name for doc in notebook.documents.values() if doc.error]
+        broken = [doc.rel for doc in notebook.documents.values() if doc.error]
         if broken:
             self.notify("Opened read-only: " + ", ".join(broken), title="Some files can't be edited",
                         severity="warning", timeout=8)
@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
             self._mark_all(entry)
             return
         mastered = not heading.mastered
-        if self.ctx.set_mastered(doc.name, [heading], mastered, self.notify):
+        if self.ctx.set_mastered(doc.rel, [heading], mastered, self.notify):
             self.notify(("✓ Mastered: " if mastered else "Not mastered: ") + heading.title, timeout=3)
 
     @work(group="ask")
@@ -180,8 +180,8 @@ class MainScreen(Screen[None]):
             message = f"Mark all {len(questions)} questions under “{name}” as mastered? ({len(questions) - left} already are.)"
         else:
             message = f"All {len(questions)} questions under “{name}” are mastered. Clear their marks?"
-        refs = [(doc.name, HeadingRef.of(doc, under) if under else None) for doc, under in scope]
-        files = len({doc.name for doc, under in scope if any(True for _ in doc.questions(under))})
+        refs = [(doc.rel, HeadingRef.of(doc, under) if under else None) for doc, under in scope]
+        files = len({doc.rel for doc, under in scope if any(True for _ in doc.questions(under))})
         label = "Mark all" if mastered else "Clear marks"
         choice = await self.app.push_screen_wait(ChoiceScreen(
             "Mark every question?" if mastered else "Clear every mark?",
@@ -241,7 +241,7 @@ class MainScreen(Screen[None]):
             return
         if not self.ctx.writable(doc, self.notify):
             return
-        rel, after = doc.name, HeadingRef.of(doc, heading) if heading is not None else None
+        rel, after = doc.rel, HeadingRef.of(doc, heading) if heading is not None else None
         where = f"after “{heading.title}”" if heading is not None else f"at the end of {rel}"
         title = await self.app.push_screen_wait(PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？"))
         current = self.documents.get(rel)
@@ -266,10 +266,10 @@ class MainScreen(Screen[None]):
         below = sum(1 for _ in doc.subtree(heading)) - 1
         extra = f" and the {below} heading{'s' if below > 1 else ''} under it" if below else ""
         choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Delete?", f"Delete “{heading.title}”{extra} from {doc.name}?",
+            "Delete?", f"Delete “{heading.title}”{extra} from {doc.rel}?",
             [("Delete", "delete"), ("Cancel", "cancel")], cancel="cancel",
         ))
-        if choice == "delete" and self.ctx.try_write(doc.name, DeleteSection(doc, heading), self.notify):
+        if choice == "delete" and self.ctx.try_write(doc.rel, DeleteSection(doc, heading), self.notify):
             self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
 
     # -- files changed (here or outside) ------------------------------------------------

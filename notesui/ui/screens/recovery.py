@@ -51,7 +51,7 @@ def _editor_for(app: App[Any], ctx: Context, kept: Kept) -> EditorScreen | None:
         return None
     section = heading.section
     if kept.base and doc.span_bytes(section) != kept.base:  # changed since: edit against what it was
-        then = Document.parse(doc.data[: section.start] + kept.base + doc.data[section.end :], doc.name)
+        then = Document.parse(doc.data[: section.start] + kept.base + doc.data[section.end :], doc.rel)
         was = next((h for h in then.headings if h.section.start == section.start), None)
         if was is not None:
             doc, heading = then, was

@@ -125,7 +125,7 @@ class ReviewScreen(Screen[Summary]):
             self._set_answer("")
             return
         doc, heading = found
-        crumbs = (doc.name, *doc.title_path(heading)[:-1])
+        crumbs = (doc.rel, *doc.title_path(heading)[:-1])
         self.query_one("#review-crumbs", Static).update(" › ".join(map(one_line, crumbs)))
         title = Text(heading.title)
         if heading.mastered:
@@ -161,7 +161,7 @@ class ReviewScreen(Screen[Summary]):
             return
         doc, heading = found
         if not heading.mastered:
-            if not self.ctx.set_mastered(doc.name, [heading], True, self.notify):
+            if not self.ctx.set_mastered(doc.rel, [heading], True, self.notify):
                 return
             self.mastered.add(number)
         if self.position < len(self.order) - 1:

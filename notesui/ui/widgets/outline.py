@@ -90,7 +90,7 @@ class OutlineTree(Tree[Entry]):
         return label + _progress(self.notebook.counts(folder.rel))
 
     def _file_label(self, doc: Document) -> Text:
-        name = one_line(doc.name.rsplit("/", 1)[-1])
+        name = one_line(doc.rel.rsplit("/", 1)[-1])
         if doc.error and not doc.text:
             return Text.assemble(("⚠ ", "bold red"), (name, "red"))
         label = Text(name)
@@ -133,7 +133,7 @@ class OutlineTree(Tree[Entry]):
                 continue
             node.add(
                 self._heading_label(doc, heading),
-                Entry("heading", doc.name, index),
+                Entry("heading", doc.rel, index),
                 allow_expand=bool(heading.children),
             )
 

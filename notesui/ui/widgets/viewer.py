@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.widgets import Markdown, Static, TextArea
 
 from notesui.core.render import Prepared, prepare, viewer_parser
@@ -31,7 +30,7 @@ class NoteMarkdown(Markdown):
 
     def unhandled_token(self, token):  # type: ignore[no-untyped-def]
         if token.type == "html_block" and token.content.strip():
-            from textual.widgets._markdown import MarkdownFence
+            from textual.widgets.markdown import MarkdownFence
 
             fence = token.copy()
             fence.info = "html"
@@ -53,9 +52,6 @@ class Viewer(Vertical):
     Viewer.raw #raw { display: block; }
     Viewer.raw #body { display: none; }
     """
-
-    class Rendered(Message):
-        """A page finished rendering (tests and the screen can wait on this)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -106,8 +102,6 @@ class Viewer(Vertical):
             self.query_one("#raw", TextArea).load_text("")
             await self.markdown.update(prepared.markdown)
             self.query_one("#body", VerticalScroll).scroll_home(animate=False)
-        if serial == self._serial:
-            self.post_message(self.Rendered())
 
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:
