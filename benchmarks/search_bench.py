@@ -29,10 +29,31 @@ from notesui.core.notebook import Notebook  # noqa: E402
 from notesui.core.search import SearchIndex  # noqa: E402
 
 QUERIES = [
-    "微调", "微調", "LoRA", "lora微调", "注意力機制", "attention", "flashatention", "位置编码",
-    "位置編碼", "RLHF", "梯度消失", "分布式訓練", "deepspeed zero", "大模型幻觉", "模型量化",
-    "kv cache", "tokenizer", "思维链提示", "prefix decoder", "显存估算", "混合精度训练",
-    "transfromer", "langchian", "RAG检索增强生成", "激活函数SwiGLU",
+    "微调",
+    "微調",
+    "LoRA",
+    "lora微调",
+    "注意力機制",
+    "attention",
+    "flashatention",
+    "位置编码",
+    "位置編碼",
+    "RLHF",
+    "梯度消失",
+    "分布式訓練",
+    "deepspeed zero",
+    "大模型幻觉",
+    "模型量化",
+    "kv cache",
+    "tokenizer",
+    "思维链提示",
+    "prefix decoder",
+    "显存估算",
+    "混合精度训练",
+    "transfromer",
+    "langchian",
+    "RAG检索增强生成",
+    "激活函数SwiGLU",
 ]
 QUESTIONS_PER_FILE = 200
 

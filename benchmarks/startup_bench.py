@@ -32,7 +32,12 @@ def one_run(notes: Path, marker: bytes, timeout: float = 30.0) -> tuple[float, f
         started = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "notesui", str(notes)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=home, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=home,
+            close_fds=True,
         )
         os.close(slave)
         seen = b""
@@ -93,8 +98,10 @@ def main() -> None:
     if options.json:
         print(json.dumps(result))
     else:
-        print(f"cold start, median of {options.runs}: first paint {result['first_paint_ms']} ms, "
-              f"notes shown {result['notes_shown_ms']} ms (max {result['notes_shown_max_ms']} ms)")
+        print(
+            f"cold start, median of {options.runs}: first paint {result['first_paint_ms']} ms, "
+            f"notes shown {result['notes_shown_ms']} ms (max {result['notes_shown_max_ms']} ms)"
+        )
         print(f"parse of {notes}: {result['parse_ms']} ms, {questions} questions")
 
 

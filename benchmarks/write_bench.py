@@ -103,7 +103,8 @@ def main() -> None:
         locked, unlocked = [], []
         for round_ in range(10):
             (locked if round_ % 2 == 0 else unlocked).extend(
-                save_latency(Path(tmp) / f"lock{round_}", rounds=10, lock=round_ % 2 == 0)[1])
+                save_latency(Path(tmp) / f"lock{round_}", rounds=10, lock=round_ % 2 == 0)[1]
+            )
         outside = asyncio.run(outside_latency(Path(tmp)))
     result = {
         "file_mb": round(size / 2**20, 2),
@@ -120,12 +121,18 @@ def main() -> None:
     if options.json:
         print(json.dumps(result))
         return
-    print(f"save of one section in a {result['file_mb']} MB file: p50 {result['save_p50_ms']} ms, "
-          f"max {result['save_max_ms']} ms; re-parse after it (worker) p50 {result['reparse_p50_ms']} ms")
-    print(f"the lock's cost on a save: p50 {result['lock_cost_p50_ms']} ms "
-          f"(locked {result['save_locked_p50_ms']} ms, unlocked {result['save_unlocked_p50_ms']} ms)")
-    print(f"outside change -> visible in the tree: p50 {result['outside_p50_ms']} ms, "
-          f"p95 {result['outside_p95_ms']} ms, max {result['outside_max_ms']} ms")
+    print(
+        f"save of one section in a {result['file_mb']} MB file: p50 {result['save_p50_ms']} ms, "
+        f"max {result['save_max_ms']} ms; re-parse after it (worker) p50 {result['reparse_p50_ms']} ms"
+    )
+    print(
+        f"the lock's cost on a save: p50 {result['lock_cost_p50_ms']} ms "
+        f"(locked {result['save_locked_p50_ms']} ms, unlocked {result['save_unlocked_p50_ms']} ms)"
+    )
+    print(
+        f"outside change -> visible in the tree: p50 {result['outside_p50_ms']} ms, "
+        f"p95 {result['outside_p95_ms']} ms, max {result['outside_max_ms']} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,12 @@ def processes(folder: Path, count: int, marks: int) -> dict[str, float]:
     lines = [str(h.line + 1) for h in Document.parse(path.read_bytes()).headings if h.level == 2]
     shares = [lines[i::count][:marks] for i in range(count)]
     started = time.perf_counter()
-    runs = [subprocess.Popen([sys.executable, "-c", MARKER, str(path.parent), *share],
-                             stdout=subprocess.PIPE, text=True, cwd=REPO) for share in shares]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MARKER, str(path.parent), *share], stdout=subprocess.PIPE, text=True, cwd=REPO
+        )
+        for share in shares
+    ]
     reported = set()
     for run in runs:
         out, _ = run.communicate()
@@ -70,8 +74,13 @@ def processes(folder: Path, count: int, marks: int) -> dict[str, float]:
     seconds = time.perf_counter() - started
     final = Document.parse(path.read_bytes())
     mastered = {str(h.line + 1) for h in final.headings if h.mastered}
-    return {"processes": count, "marks_each": marks, "reported": len(reported),
-            "lost": len(reported - mastered), "seconds": round(seconds, 1)}
+    return {
+        "processes": count,
+        "marks_each": marks,
+        "reported": len(reported),
+        "lost": len(reported - mastered),
+        "seconds": round(seconds, 1),
+    }
 
 
 async def app_and_appender(folder: Path, lines: int) -> dict[str, float]:
@@ -107,9 +116,15 @@ async def app_and_appender(folder: Path, lines: int) -> dict[str, float]:
     copies = sorted((path.parent / CONFLICTS).glob("*.md"))
     in_file = {int(n) for n in re.findall(r"appended line (\d+)", text)}
     in_copies = {int(n) for n in re.findall(r"appended line (\d+)", "".join(p.read_text() for p in copies))}
-    return {"appended": lines, "m_presses": presses, "mark_all_dialogs_cancelled": cancelled, "in_file": len(in_file),
-            "only_in_conflict_copies": len(in_copies - in_file), "conflict_copies": len(copies),
-            "lost": len(set(range(lines)) - in_file - in_copies)}
+    return {
+        "appended": lines,
+        "m_presses": presses,
+        "mark_all_dialogs_cancelled": cancelled,
+        "in_file": len(in_file),
+        "only_in_conflict_copies": len(in_copies - in_file),
+        "conflict_copies": len(copies),
+        "lost": len(set(range(lines)) - in_file - in_copies),
+    }
 
 
 def main() -> None:
@@ -128,11 +143,15 @@ def main() -> None:
         print(json.dumps(result))
         return
     p, a = result["processes"], result["app_and_appender"]
-    print(f"{p['processes']} mark processes x {p['marks_each']} marks: {p['reported']} reported done, "
-          f"{p['lost']} lost ({p['seconds']} s)")
-    print(f"app pressing m ({a['m_presses']} times) while {a['appended']} lines were appended: "
-          f"{a['lost']} lost, {a['only_in_conflict_copies']} only in conflict copies "
-          f"({a['conflict_copies']} copies)")
+    print(
+        f"{p['processes']} mark processes x {p['marks_each']} marks: {p['reported']} reported done, "
+        f"{p['lost']} lost ({p['seconds']} s)"
+    )
+    print(
+        f"app pressing m ({a['m_presses']} times) while {a['appended']} lines were appended: "
+        f"{a['lost']} lost, {a['only_in_conflict_copies']} only in conflict copies "
+        f"({a['conflict_copies']} copies)"
+    )
 
 
 if __name__ == "__main__":

@@ -56,12 +56,13 @@ class NotesApp(App[None]):
         self.config = config or Config()
         if watch is None:
             watch = self.config.watch and os.environ.get("NOTESUI_WATCH", "1") != "0"
-        self.watch = watch
+        self.live = watch  # follow changes made outside the app
         self.watcher: Watcher | None = None
         self.coalescer = Coalescer()
         self.state = load_state()
-        self.session = Session(root, user_locks=locations.state_dir() / "locks",
-                               on_indexed=lambda: self.post_message(self.IndexChanged()))
+        self.session = Session(
+            root, user_locks=locations.state_dir() / "locks", on_indexed=lambda: self.post_message(self.IndexChanged())
+        )
         hide = self.state.hide_mastered if self.state.hide_mastered is not None else self.config.hide_mastered
         prefs = Prefs(hide, self.state.review_order or self.config.review_order)
         self.ctx = Context(self, self.session, Drafts(self.session.root), self.state, prefs)
@@ -77,7 +78,7 @@ class NotesApp(App[None]):
     @on(MainScreen.Opened)
     def _opened(self) -> None:
         self.session.start_index()
-        if self.watch:
+        if self.live:
             self.start_watching()
 
     def on_notes_app_index_changed(self) -> None:
@@ -118,8 +119,7 @@ class NotesApp(App[None]):
             return
         self.watcher = watcher
         if watcher.polling:
-            self.notify(f"Watching for outside changes by polling ({watcher.problem}).",
-                        severity="warning", timeout=8)
+            self.notify(f"Watching for outside changes by polling ({watcher.problem}).", severity="warning", timeout=8)
         self.set_interval(0.05, self._flush_events, name="watch")
 
     def on_notes_app_file_event(self, event: FileEvent) -> None:
@@ -142,8 +142,11 @@ class NotesApp(App[None]):
             self.coalescer.add(rel, CHANGED, time.monotonic())
         gone = [rel for rel, doc in applied if doc is None]
         changed = [rel for rel, doc in applied if doc is not None]
-        parts = [f"{verb} " + ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
-                 for verb, rels in (("Reloaded", changed), ("Removed", gone)) if rels]
+        parts = [
+            f"{verb} " + ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
+            for verb, rels in (("Reloaded", changed), ("Removed", gone))
+            if rels
+        ]
         if parts:
             self.notify(" · ".join(parts), title="Changed outside notesui", timeout=4)
 
@@ -177,7 +180,7 @@ class NotesApp(App[None]):
         self.theme = following
         self.notify(f"Theme: {following}", timeout=2)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Next reading theme", "Switch to the next notesui theme (t)", self.action_next_theme)
         yield SystemCommand("Help: every key", "What each key does (?)", self.action_help)
@@ -191,12 +194,18 @@ class NotesApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Notifications quote titles, file names and errors: never read them as markup
         (``BERT [MASK]`` is a title, not a style), never pass control characters through."""
-        super().notify(strip_controls(message), title=one_line(title), severity=severity,
-                       timeout=timeout, markup=False)
+        super().notify(strip_controls(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's text: names in it (the notes folder's) never reach the terminal raw."""

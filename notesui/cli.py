@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from notesui import __version__
 
@@ -31,8 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="notesui",
         description="Read, search, edit and master Markdown Q&A study notes in the terminal.",
-        epilog="Subcommands: search, show, mark, stats, import, check "
-        "(notesui SUBCOMMAND --help for each).",
+        epilog="Subcommands: search, show, mark, stats, import, check (notesui SUBCOMMAND --help for each).",
     )
     parser.add_argument("--version", action="version", version=f"notesui {__version__}")
     parser.add_argument("dir", nargs="?", help="the notes folder (default: see README)")
@@ -51,14 +51,20 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     search.add_argument("--limit", type=int, default=10, metavar="N")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    show = sub("show", "Print what each REF names: rel/path.md:LINE a section, rel/path.md a file's "
-               "preamble and outline, path/ a folder's files; anything else is a query (its best hit).")
+    show = sub(
+        "show",
+        "Print what each REF names: rel/path.md:LINE a section, rel/path.md a file's "
+        "preamble and outline, path/ a folder's files; anything else is a query (its best hit).",
+    )
     show.add_argument("ref", nargs="+")
     show.add_argument("--plain", action="store_true", help="the raw Markdown")
 
-    mark = sub("mark", "Set (or with --undo clear) the mastered mark on the question each REF names: "
-               "rel/path.md:LINE, or a query that is exactly one heading's title. A section, a file "
-               "(rel/path.md) or a folder (path/) needs --all.")
+    mark = sub(
+        "mark",
+        "Set (or with --undo clear) the mastered mark on the question each REF names: "
+        "rel/path.md:LINE, or a query that is exactly one heading's title. A section, a file "
+        "(rel/path.md) or a folder (path/) needs --all.",
+    )
     mark.add_argument("ref", nargs="+")
     mark.add_argument("--undo", action="store_true", help="clear the mark instead")
     mark.add_argument("--all", action="store_true", help="every question under REF instead")
@@ -70,9 +76,12 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     importer.add_argument("sources", nargs="+", metavar="SRC")
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
 
-    check = sub("check", "Parse every file and report errors (a file that is unreadable, not UTF-8, binary "
+    check = sub(
+        "check",
+        "Parse every file and report errors (a file that is unreadable, not UTF-8, binary "
         "or not a regular file, or a folder that can't be read: exit 1) and warnings (empty "
-        "answers, duplicate titles: exit 0).")
+        "answers, duplicate titles: exit 0).",
+    )
     return {"search": search, "show": show, "mark": mark, "stats": stats, "import": importer, "check": check}
 
 
@@ -294,7 +303,7 @@ def _show(session: Session, target: Target, plain: bool) -> None:
     console.print(visible(crumbs), style="bold", markup=False, highlight=False)
     if heading is None:
         console.print(Markdown(strip_markers(strip_controls(doc.span_text(doc.preamble)))))
-        console.print(visible(text[len(doc.span_text(doc.preamble)):]), markup=False, highlight=False)
+        console.print(visible(text[len(doc.span_text(doc.preamble)) :]), markup=False, highlight=False)
     else:
         console.print(Markdown(strip_markers(strip_controls(text))))
     if doc.error:
@@ -309,14 +318,17 @@ def _mark(session: Session, ref: str, options: argparse.Namespace) -> None:
     from notesui.core.store import Conflict, WriteError
 
     target = _target(session, ref, query="exact")
-    if target.kind != "heading" or not target.heading.is_question:  # type: ignore[union-attr]
-        if not options.all:
-            what = {"folder": "a folder", "file": "a file"}.get(target.kind, "a section")
-            name = target.rel or "."
-            if target.heading is not None:
-                name = f"{target.rel}:{target.heading.line + 1} {target.heading.title}"
-            raise Refused(f"{name} is {what}, not a question: add --all to mark every question "
-                          "under it, or name one question as FILE:LINE", status=EXIT_USAGE)
+    question = target.heading is not None and target.heading.is_question
+    if not question and not options.all:
+        what = {"folder": "a folder", "file": "a file"}.get(target.kind, "a section")
+        name = target.rel or "."
+        if target.heading is not None:
+            name = f"{target.rel}:{target.heading.line + 1} {target.heading.title}"
+        raise Refused(
+            f"{name} is {what}, not a question: add --all to mark every question "
+            "under it, or name one question as FILE:LINE",
+            status=EXIT_USAGE,
+        )
     prefix = target.rel + "/" if target.rel else ""
     rels = [target.rel] if target.kind != "folder" else [r for r in session.documents if r.startswith(prefix)]
     mastered = not options.undo

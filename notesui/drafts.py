@@ -49,8 +49,9 @@ class Draft:
     """One editor's unsaved text. ``source`` tells the text and the section's bytes it
     replaces while it is unsaved (None once it is saved or discarded)."""
 
-    def __init__(self, drafts: Drafts, rel: str, titles: tuple[str, ...], rank: int = 0, count: int = 1,
-                 path: Path | None = None) -> None:
+    def __init__(
+        self, drafts: Drafts, rel: str, titles: tuple[str, ...], rank: int = 0, count: int = 1, path: Path | None = None
+    ) -> None:
         self.drafts = drafts
         self.rel = rel
         self.titles = titles
@@ -73,13 +74,19 @@ class Draft:
             if self._lock < 0:  # held while this notesui runs: no other one offers the draft
                 self._lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            meta = {"root": str(self.drafts.root), "rel": self.rel, "titles": list(self.titles),
-                    "rank": self.rank, "count": self.count, "base": base64.b64encode(base).decode(),
-                    "saved_at": datetime.now().isoformat(timespec="seconds")}
+            meta = {
+                "root": str(self.drafts.root),
+                "rel": self.rel,
+                "titles": list(self.titles),
+                "rank": self.rank,
+                "count": self.count,
+                "base": base64.b64encode(base).decode(),
+                "saved_at": datetime.now().isoformat(timespec="seconds"),
+            }
             _write(self.path, text.encode("utf-8", "surrogateescape"))
             _write(self.path.with_suffix(".json"), json.dumps(meta, ensure_ascii=True).encode())
             return self.path
-        except Exception:  # noqa: BLE001 - keeping a draft must never end the app
+        except Exception:
             return None
 
     def clear(self) -> None:
@@ -106,8 +113,7 @@ class Drafts:
         self.folder = folder or drafts_dir()
         self.live: set[Draft] = set()
 
-    def open(self, rel: str, titles: tuple[str, ...], rank: int = 0, count: int = 1,
-             kept: Kept | None = None) -> Draft:
+    def open(self, rel: str, titles: tuple[str, ...], rank: int = 0, count: int = 1, kept: Kept | None = None) -> Draft:
         draft = Draft(self, rel, titles, rank, count, kept.path if kept is not None else None)
         self.live.add(draft)
         return draft
@@ -130,10 +136,18 @@ class Drafts:
                     if meta.get("root") != str(self.root):
                         continue
                     text = text_path.read_bytes().decode("utf-8", "surrogateescape")
-                    found.append(Kept(text_path, str(meta["rel"]), tuple(map(str, meta["titles"])),
-                                      text, str(meta.get("saved_at", "")),
-                                      base64.b64decode(meta.get("base", "")),
-                                      int(meta.get("rank", 0)), int(meta.get("count", 1))))
+                    found.append(
+                        Kept(
+                            text_path,
+                            str(meta["rel"]),
+                            tuple(map(str, meta["titles"])),
+                            text,
+                            str(meta.get("saved_at", "")),
+                            base64.b64decode(meta.get("base", "")),
+                            int(meta.get("rank", 0)),
+                            int(meta.get("count", 1)),
+                        )
+                    )
                 except (OSError, ValueError, KeyError, TypeError):
                     continue
         return found

@@ -119,6 +119,6 @@ def save_state(state: State, path: Path | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(encoded)
         os.replace(temp, path)
-    except Exception:  # noqa: BLE001 - the state is a convenience: nothing about it may end the app
+    except Exception:
         with contextlib.suppress(OSError):
             temp.unlink()

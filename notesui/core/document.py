@@ -12,10 +12,11 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from notesui.core.files import NotReadable, read_regular
 from notesui.core.mastery import split_marker
@@ -244,9 +245,7 @@ class Document:
         for i, token in enumerate(tokens):
             if token.type == "heading_open" and token.level == 0 and token.map:
                 inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
-                raw.append(
-                    (int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-")
-                )
+                raw.append((int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-"))
 
         end_of_file = self.line_count
         first = raw[0][1] if raw else end_of_file
@@ -282,6 +281,7 @@ class Document:
             open_.append(heading)
         for heading in open_:
             close(heading, end_of_file)
+
 
 def splice(data: bytes, span: Span, new: bytes) -> bytes:
     """Return ``data`` with the bytes of ``span`` replaced by ``new``; nothing else changes."""

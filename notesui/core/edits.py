@@ -68,8 +68,14 @@ def _tables() -> Iterator[StandIns]:
 
 
 PICTURES = StandIns(_pictures())
-_NAMES = {"\f": "form feed", "\v": "vertical tab", "\x1b": "escape", "\u2028": "U+2028",
-          "\u2029": "U+2029", "\x85": "U+0085"}
+_NAMES = {
+    "\f": "form feed",
+    "\v": "vertical tab",
+    "\x1b": "escape",
+    "\u2028": "U+2028",
+    "\u2029": "U+2029",
+    "\x85": "U+0085",
+}
 
 
 def marker_line(doc: Document, heading: Heading) -> Span:
@@ -126,23 +132,27 @@ def edit_text(doc: Document, heading: Heading) -> EditText:
     stand_ins = StandIns.for_text(original)
     if stand_ins is not None:
         named = sorted({_NAMES.get(char, "control") for char in _SPECIAL if char in original})
-        shown = ("symbols such as ␛" if stand_ins.pictures else
-                 "private-use symbols (the section also holds symbols such as ␛ itself)")
+        shown = (
+            "symbols such as ␛"
+            if stand_ins.pictures
+            else "private-use symbols (the section also holds symbols such as ␛ itself)"
+        )
         warnings.append(
-            "special characters (" + ", ".join(named) + f") are shown as {shown} "
-            "and saved back as they were"
+            "special characters (" + ", ".join(named) + f") are shown as {shown} and saved back as they were"
         )
     return EditText(_for_editor(original, stand_ins), newline, tuple(warnings), stand_ins)
 
 
-def replace_section(doc: Document, heading: Heading, text: str, newline: str, *,
-                    stand_ins: StandIns | None = None) -> bytes:
+def replace_section(
+    doc: Document, heading: Heading, text: str, newline: str, *, stand_ins: StandIns | None = None
+) -> bytes:
     """The file with the heading's section replaced by ``text`` (as from the editor)."""
     return replace_range(doc.data, heading.section.start, heading.section.end, text, newline, stand_ins=stand_ins)
 
 
-def replace_range(data: bytes, start: int, end: int, text: str, newline: str, *,
-                  stand_ins: StandIns | None = None) -> bytes:
+def replace_range(
+    data: bytes, start: int, end: int, text: str, newline: str, *, stand_ins: StandIns | None = None
+) -> bytes:
     """``data`` with bytes ``[start, end)`` replaced by ``text`` (LF breaks, ``stand_ins``
     as the editor shows them), written with ``newline``; text equal to what the editor was
     given keeps the original bytes."""
@@ -262,8 +272,9 @@ class SectionEdit(Change):
 
     what = "edit"
 
-    def __init__(self, rel: str, data: bytes, start: int, end: int, text: str, newline: str,
-                 *, stand_ins: StandIns | None = None) -> None:
+    def __init__(
+        self, rel: str, data: bytes, start: int, end: int, text: str, newline: str, *, stand_ins: StandIns | None = None
+    ) -> None:
         self.rel, self.text, self.newline, self.stand_ins = rel, text, newline, stand_ins
         self.start, self.end = start, end
         new, self.new_span = self._splice(data, start, end)  # where the text is in ``new``
@@ -280,8 +291,7 @@ class SectionEdit(Change):
 
     def rebase(self, data: bytes) -> bytes | None:
         based = Document.parse(self.based_on or b"", self.rel)
-        edited = next((h for h in based.headings
-                       if (h.section.start, h.section.end) == (self.start, self.end)), None)
+        edited = next((h for h in based.headings if (h.section.start, h.section.end) == (self.start, self.end)), None)
         doc = Document.parse(data, self.rel)
         if edited is None or doc.readonly:
             return None  # not a heading's section any more: it can't be found again for sure

@@ -74,4 +74,3 @@ def read_fd(fd: int, limit: int | None = None) -> bytes:
 
 def too_large(size: int, limit: int) -> str:
     return f"file too large to open ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)"
-

@@ -16,6 +16,7 @@ Nothing is lost: every non-empty source line is in the output, as a heading or a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -189,7 +190,7 @@ def _convert_numbered(lines: list[str]) -> tuple[list[str], int]:
     out: list[str] = []
     questions = 0
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    following = {a: b for a, b in zip(nonblank, nonblank[1:])}
+    following = {a: b for a, b in itertools.pairwise(nonblank)}
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:

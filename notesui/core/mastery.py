@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MARKER_RE = re.compile(
-    r"[ \t]*<!--[ \t]*mastered(?:[ \t]+(?P<date>\d{4}-\d{2}-\d{2}))?[ \t]*-->[ \t]*$"
-)
+MARKER_RE = re.compile(r"[ \t]*<!--[ \t]*mastered(?:[ \t]+(?P<date>\d{4}-\d{2}-\d{2}))?[ \t]*-->[ \t]*$")
 _ANY_MARKER_RE = re.compile(r"[ \t]*<!--[ \t]*mastered(?:[ \t]+\d{4}-\d{2}-\d{2})?[ \t]*-->")
 
 

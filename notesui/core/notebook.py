@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
 
 from notesui.core.document import Document, Heading
 from notesui.core.files import NotReadable, read_regular
@@ -161,8 +161,9 @@ class Notebook:
         self.apply([(rel, doc)])
         return doc
 
-    def diff(self, rels: Iterable[str], *, rescan: bool = False,
-             own: Callable[[str, bytes], bool] | None = None) -> Diff:
+    def diff(
+        self, rels: Iterable[str], *, rescan: bool = False, own: Callable[[str, bytes], bool] | None = None
+    ) -> Diff:
         """Read ``rels`` (with ``rescan``, also every file that appeared or went since) and
         say which changed. Safe on any thread: it reads a snapshot and changes nothing. A
         file whose bytes are those the notebook holds, or that ``own(rel, data)`` says the

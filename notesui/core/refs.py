@@ -47,8 +47,9 @@ class HeadingRef:
     def title(self) -> str:
         return self.titles[-1] if self.titles else ""
 
-    def find(self, documents: Mapping[str, Document], *, closest: bool = True,
-             or_nearest: bool = True) -> tuple[str, Heading] | None:
+    def find(
+        self, documents: Mapping[str, Document], *, closest: bool = True, or_nearest: bool = True
+    ) -> tuple[str, Heading] | None:
         """The file and heading this names now. Without ``closest``, only a heading with
         the same title path in the same file; with it, the best guess (see the module),
         down to (with ``or_nearest``) the heading now where it was when it is gone."""

@@ -20,8 +20,8 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Mapping, MutableSequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from notesui.core.refs import HeadingRef
@@ -89,12 +89,12 @@ class _FileIndex:
     rel: str
     items: list[int] = field(default_factory=list)  # global item ids, in file order
     titles: str = ""
-    title_starts: array = field(default_factory=lambda: array("i"))
+    title_starts: array[int] = field(default_factory=lambda: array("i"))
     bodies: str = ""
-    body_starts: array = field(default_factory=lambda: array("i"))
+    body_starts: array[int] = field(default_factory=lambda: array("i"))
 
 
-def _joined(texts: list[str]) -> tuple[str, array]:
+def _joined(texts: list[str]) -> tuple[str, array[int]]:
     starts = array("i")
     position = 0
     for text in texts:
@@ -104,7 +104,7 @@ def _joined(texts: list[str]) -> tuple[str, array]:
     return SEP.join(texts) + SEP, starts
 
 
-def _posting() -> array:
+def _posting() -> array[int]:
     return array("i")
 
 
@@ -124,7 +124,7 @@ class SearchIndex:
     def __init__(self) -> None:
         self._items: list[_Item | None] = []
         self._files: dict[str, _FileIndex] = {}
-        self._postings: defaultdict[str, array] = defaultdict(_posting)
+        self._postings: defaultdict[str, array[int]] = defaultdict(_posting)
         self._dead = 0
         self._lock = threading.RLock()
         self._documents: dict[str, Document] = {}
@@ -169,7 +169,7 @@ class SearchIndex:
     def _add_all(self, documents: Mapping[str, Document]) -> None:
         """Index many files at once: postings are gathered in lists (quicker to append to)
         and packed into arrays (half the memory) at the end."""
-        packed: defaultdict[str, array] = defaultdict(_posting)
+        packed: defaultdict[str, array[int]] = defaultdict(_posting)
         lists: defaultdict[str, list[int]] = defaultdict(list)
         for number, (rel, doc) in enumerate(documents.items(), 1):
             self._add(rel, doc, lists)
@@ -187,9 +187,7 @@ class SearchIndex:
             postings = self._postings
         headings = doc.headings
         titles = normalize_many([heading.title for heading in headings])
-        bodies = normalize_many(
-            [doc.span_text(h.answer) if h.has_answer else "" for h in headings]
-        )
+        bodies = normalize_many([doc.span_text(h.answer) if h.has_answer else "" for h in headings])
         for heading, title, body in zip(headings, titles, bodies):
             item = len(self._items)
             self._items.append(_Item(rel, heading.index))
@@ -222,9 +220,7 @@ class SearchIndex:
 
     # -- searching --------------------------------------------------------------------
 
-    def search(
-        self, query: str, limit: int = 20
-    ) -> list[Hit]:
+    def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The best ``limit`` hits for ``query``."""
         needle = normalize(query)
         if not needle or SEP in needle:
@@ -258,8 +254,8 @@ class SearchIndex:
         scored: dict[int, tuple[float, str, int]],
         where: str,
         blob: str,
-        starts: array,
-        items: array | list[int],
+        starts: array[int],
+        items: array[int] | list[int],
         limit: int,
     ) -> int:
         """Score up to ``limit`` new items whose text in ``blob`` holds ``needle``."""
@@ -281,7 +277,7 @@ class SearchIndex:
             position = blob.find(needle, starts[local + 1])
         return found
 
-    def _candidates(self, needle: str, exclude: dict[int, object]) -> list[int]:
+    def _candidates(self, needle: str, exclude: Mapping[int, object]) -> list[int]:
         grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
         postings = [self._postings[g] for g in dict.fromkeys(grams) if g in self._postings]
         if len(postings) < max(1, len(grams) // 2):
@@ -334,7 +330,7 @@ class SearchIndex:
         doc = self._documents[info.file]
         heading = doc.headings[info.index]
         spans: tuple[tuple[int, int], ...] = ()
-        snippet, snippet_spans = "", ()
+        snippet, snippet_spans = "", spans
         if where == "title":
             spans = _locate(heading.title, needle, position)
         else:

@@ -37,7 +37,7 @@ class Indexer:
     build are dropped: the build that follows takes its snapshot after them. ``on_change``
     is called on the worker thread after each build or batch of updates."""
 
-    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, on_change: Callable[[], object] | None = None) -> None:
         self.index: SearchIndex | None = None
         self.failure: Exception | None = None
         self.on_change = on_change
@@ -83,7 +83,7 @@ class Indexer:
                     continue
                 try:
                     changed |= self._do(kind, payload)
-                except Exception as error:  # noqa: BLE001 - a failed index must not end the thread
+                except Exception as error:
                     log.exception("search index: %s failed", kind)
                     self.failure = error
                     changed = True
@@ -140,8 +140,9 @@ class Session:
         on_indexed: called on the index's thread whenever the index changed.
     """
 
-    def __init__(self, root: str | Path, *, user_locks: Path | None = None,
-                 on_indexed: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, root: str | Path, *, user_locks: Path | None = None, on_indexed: Callable[[], object] | None = None
+    ) -> None:
         self.root = Path(root)
         self.notebook = Notebook(self.root)
         self.store = Store(self.root, user_locks=user_locks)
@@ -212,7 +213,8 @@ class Session:
     def apply_diff(self, diff: Diff) -> tuple[list[FileChange], list[str]]:
         """Apply what ``diff`` found where the file has not changed since; returns the
         changes applied and the files to read again."""
-        fresh, stale = [], []
+        fresh: list[FileChange] = []
+        stale: list[FileChange] = []
         for rel, doc in diff.changes:
             (fresh if self.notebook.documents.get(rel) is diff.base.get(rel) else stale).append((rel, doc))
         return self.apply(fresh, outside=True), [rel for rel, _ in stale]

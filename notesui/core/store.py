@@ -37,10 +37,11 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from notesui.core.files import NotReadable, kind_problem, read_fd, read_regular
 
@@ -224,8 +225,9 @@ RENAME_NOREPLACE = 1
 
 
 @functools.cache
-def _libc_function(name: str) -> Callable[..., int] | None:
-    """A function of the C library (Linux), for what Python's os module lacks."""
+def _libc_function(name: str) -> Any:
+    """A function of the C library (Linux), for what Python's os module lacks (a ctypes
+    function: its ``argtypes`` are set by the caller)."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
@@ -555,8 +557,10 @@ class Store:
                 return
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise WriteError(f"can't save {rel}: another notesui has been writing it for "
-                                     f"{LOCK_TIMEOUT:.0f} s; nothing written, try again") from None
+                    raise WriteError(
+                        f"can't save {rel}: another notesui has been writing it for "
+                        f"{LOCK_TIMEOUT:.0f} s; nothing written, try again"
+                    ) from None
                 time.sleep(0.002)
             except OSError:
                 return  # the file system has no locks
@@ -640,9 +644,16 @@ class Store:
                     return Saved(rel, rebased, merged=True, changed=True)
                 written, late = rebased, later
         copy = self._keep_late(rel, written, late)
-        return Saved(rel, written, True, True, copy=copy, notice=(
-            f"{rel} was changed by another program while notesui saved it; that program's "
-            f"version is kept in {copy}"))
+        return Saved(
+            rel,
+            written,
+            True,
+            True,
+            copy=copy,
+            notice=(
+                f"{rel} was changed by another program while notesui saved it; that program's version is kept in {copy}"
+            ),
+        )
 
     def _keep_late(self, rel: str, written: bytes, late: bytes) -> Path:
         """Keep another program's version (``late``), replaced by ``written``, as a conflict

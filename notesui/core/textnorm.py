@@ -23,7 +23,7 @@ def _converter():  # type: ignore[no-untyped-def]
 def to_simplified(text: str) -> str:
     converter = _converter()
     with _lock:  # the OpenCC handle is not documented as thread-safe
-        return converter.convert(text)
+        return str(converter.convert(text))
 
 
 def normalize(text: str) -> str:

@@ -12,9 +12,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from notesui.core.notebook import NOTE_SUFFIXES
 from notesui.core.store import is_temp_name
+
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
 
 CHANGED, DELETED, RESCAN = "changed", "deleted", "rescan"
 CHANGE_DELAY = 0.15
@@ -56,8 +60,9 @@ class _Pending:
 class Coalescer:
     """Collects events per file and releases each file once its events have settled."""
 
-    def __init__(self, delay: float = CHANGE_DELAY, delete_delay: float = DELETE_DELAY,
-                 max_delay: float = MAX_DELAY) -> None:
+    def __init__(
+        self, delay: float = CHANGE_DELAY, delete_delay: float = DELETE_DELAY, max_delay: float = MAX_DELAY
+    ) -> None:
         self.delay = delay
         self.delete_delay = delete_delay
         self.max_delay = max_delay
@@ -84,10 +89,10 @@ class Coalescer:
 class Watcher:
     """A watchdog observer on ``root``; falls back to polling when the native one can't start."""
 
-    def __init__(self, root: Path, on_event: Callable[[str, str], None]) -> None:
+    def __init__(self, root: Path, on_event: Callable[[str, str], object]) -> None:
         self.root = Path(root)
         self.on_event = on_event
-        self.observer = None
+        self.observer: BaseObserver | None = None
         self.polling = False
         self.problem: str | None = None  # why the native observer could not start
 
@@ -102,7 +107,7 @@ class Watcher:
             self.polling = True
             self.observer = self._started(PollingObserver(timeout=1.0))
 
-    def _started(self, observer):  # type: ignore[no-untyped-def]
+    def _started(self, observer: BaseObserver) -> BaseObserver:
         observer.daemon = True
         observer.schedule(_Handler(self), str(self.root), recursive=True)
         observer.start()

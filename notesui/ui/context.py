@@ -118,8 +118,11 @@ class Context:
             notify(str(error), title="Not saved", severity="error", timeout=10)
             return False
         except Conflict:
-            notify(f"{rel} changed on disk just now: reloaded it; nothing was written. Try again.",
-                   severity="warning", timeout=8)
+            notify(
+                f"{rel} changed on disk just now: reloaded it; nothing was written. Try again.",
+                severity="warning",
+                timeout=8,
+            )
             return False
         if saved is not None and saved.notice:
             notify(saved.notice, title="Changed while saving", severity="warning", timeout=12)
@@ -134,8 +137,12 @@ class Context:
         try:
             undone = self.session.undo()
         except Conflict:
-            notify(f"{last.rel} changed since notesui wrote it: not undone, nothing lost.",
-                   title="Can't undo", severity="warning", timeout=8)
+            notify(
+                f"{last.rel} changed since notesui wrote it: not undone, nothing lost.",
+                title="Can't undo",
+                severity="warning",
+                timeout=8,
+            )
             return
         except WriteError as error:
             notify(str(error), title="Can't undo", severity="error", timeout=8)

@@ -18,24 +18,32 @@ OUTLINE = [
     Binding("j", "cursor_down", "Down", show=False, key_display="j/k ↓/↑", tooltip="move in the outline"),
     Binding("k", "cursor_up", "Up", show=False),
     Binding("enter", "select_cursor", "Open", tooltip="open: expand a branch, read a question"),
-    Binding("l,right", "expand_or_down", "Expand", key_display="l/→",
-            tooltip="expand (or go to the first child)"),
-    Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←",
-            tooltip="collapse (or go to the parent)"),
+    Binding("l,right", "expand_or_down", "Expand", key_display="l/→", tooltip="expand (or go to the first child)"),
+    Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←", tooltip="collapse (or go to the parent)"),
 ]
 
 MAIN = [
     Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
     Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
     Binding("e", "edit", "Edit", tooltip="edit the selected section"),
-    Binding("m", "toggle_mastered", "Mastered",
-            tooltip="mark the question mastered (or not); on a section, file or folder: all under it"),
+    Binding(
+        "m",
+        "toggle_mastered",
+        "Mastered",
+        tooltip="mark the question mastered (or not); on a section, file or folder: all under it",
+    ),
     Binding("H", "toggle_hide", "Hide mastered", show=False, tooltip="hide (or show) mastered questions"),
     Binding("r", "review", "Review", tooltip="review the questions left under the selection"),
     Binding("s", "stats", "Stats", show=False, tooltip="statistics per file"),
     Binding("a", "add", "Add", show=False, tooltip="add a question after the selected one"),
-    Binding("d,delete", "delete", "Delete", show=False, key_display="d/del",
-            tooltip="delete the selected section (asks first)"),
+    Binding(
+        "d,delete",
+        "delete",
+        "Delete",
+        show=False,
+        key_display="d/del",
+        tooltip="delete the selected section (asks first)",
+    ),
 ]
 
 REVIEW = [

@@ -46,7 +46,7 @@ def _section_page(doc: Document, heading: Heading) -> Page:
         status = f"question · {state}"
         if not heading.has_answer:
             heading_text = doc.span_text(heading.heading)
-            source = f"{heading_text.rstrip()}\n\n{NO_ANSWER}\n" + source[len(heading_text):]
+            source = f"{heading_text.rstrip()}\n\n{NO_ANSWER}\n" + source[len(heading_text) :]
     else:
         counts = count(doc, heading)
         status = f"section · {counts.mastered}/{counts.questions} mastered"

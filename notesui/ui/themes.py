@@ -17,8 +17,19 @@ from notesui import locations
 from notesui.core.files import NotReadable, read_regular
 
 DEFAULT_THEME = "notesui-ink"
-COLOR_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
-                "warning", "error", "success", "boost")
+COLOR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "warning",
+    "error",
+    "success",
+    "boost",
+)
 KNOWN_FIELDS = {"name", "dark", "variables", "luminosity_spread", "text_alpha", *COLOR_FIELDS}
 
 

@@ -10,6 +10,7 @@ from notesui.app import NotesApp
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
 from notesui.ui.widgets.viewer import Viewer
+
 from pilot import crumbs, settle, shown
 
 

@@ -20,9 +20,7 @@ SECTIONS = 120
 def _notes(root: Path, sections: int = SECTIONS) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     path = root / "big.md"
-    path.write_text(
-        "# Big\n\n" + "".join(f"## Question {n}\n\nAnswer {n}.\n\n" for n in range(sections)), "utf-8"
-    )
+    path.write_text("# Big\n\n" + "".join(f"## Question {n}\n\nAnswer {n}.\n\n" for n in range(sections)), "utf-8")
     return path
 
 
@@ -45,13 +43,17 @@ def test_processes_marking_one_file_lose_no_mark(tmp_path: Path) -> None:
     processes = 3
     share = [lines[i::processes] for i in range(processes)]
     runs = [
-        subprocess.Popen([sys.executable, "-c", _MARKER, str(path.parent), *part],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _MARKER, str(path.parent), *part],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for part in share
     ]
     reported = []
     for run in runs:
-        out, err = run.communicate(timeout=300)
+        out, _err = run.communicate(timeout=300)
         reported += [line for line in out.splitlines() if line.startswith("now mastered")]
     final = Document.parse(path.read_bytes(), "big.md")
     mastered = {f"{h.line + 1}" for h in final.headings if h.mastered}
@@ -83,8 +85,9 @@ def test_marks_while_another_program_appends_lose_no_line(tmp_path: Path) -> Non
     path = _notes(tmp_path / "notes", sections=40)
     stop = tmp_path / "stop"
     store = Store(path.parent)
-    appender = subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(stop)],
-                                stdout=subprocess.PIPE, text=True)
+    appender = subprocess.Popen(
+        [sys.executable, "-c", _APPENDER, str(path), str(stop)], stdout=subprocess.PIPE, text=True
+    )
     notices = []
     try:
         time.sleep(0.2)
@@ -106,13 +109,15 @@ def test_marks_while_another_program_appends_lose_no_line(tmp_path: Path) -> Non
     assert set(range(appended)) - in_file - in_copies == set(), "appended lines were lost"
     assert len(notices) == len(list((path.parent / CONFLICTS).glob("*.md")))
     assert [h.title for h in Document.parse(path.read_bytes()).headings][:41] == [
-        h.title for h in Document.parse(_notes(tmp_path / "fresh", sections=40).read_bytes()).headings]
+        h.title for h in Document.parse(_notes(tmp_path / "fresh", sections=40).read_bytes()).headings
+    ]
     leftovers = [name for name in os.listdir(path.parent) if name.endswith(".tmp")]
     assert leftovers == []
 
 
 async def test_the_app_marking_while_another_program_appends_loses_no_line(tmp_path: Path) -> None:
     from notesui.app import NotesApp
+
     from pilot import goto, settle
 
     path = _notes(tmp_path / "notes", sections=20)
@@ -120,8 +125,9 @@ async def test_the_app_marking_while_another_program_appends_loses_no_line(tmp_p
     app = NotesApp(path.parent)
     async with app.run_test(size=(100, 30)) as pilot:
         await goto(pilot, "big.md", "Question 3")
-        appender = subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), str(stop)],
-                                    stdout=subprocess.PIPE, text=True)
+        appender = subprocess.Popen(
+            [sys.executable, "-c", _APPENDER, str(path), str(stop)], stdout=subprocess.PIPE, text=True
+        )
         try:
             for _ in range(40):
                 await pilot.press("m")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from notesui import locations
-from notesui.cli import main
 from notesui.app import NotesApp
+from notesui.cli import main
 from notesui.config import Config, load_config
+
 from pilot import settle
 
 

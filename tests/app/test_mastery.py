@@ -15,6 +15,7 @@ from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
+
 from pilot import changed_outside, crumbs, goto, settle
 
 
@@ -122,7 +123,12 @@ async def test_a_review_session(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         review = await start_review(pilot, "basics.md")
-        assert [c.titles[-1] for c in review.cards] == ["What is LoRA?", "什么是微调？", "Unanswered question", "Escape test"]
+        assert [c.titles[-1] for c in review.cards] == [
+            "What is LoRA?",
+            "什么是微调？",
+            "Unanswered question",
+            "Escape test",
+        ]
 
         def question() -> str:
             return str(review.query_one("#review-question", Static).render())
@@ -276,8 +282,10 @@ async def test_m_with_mastered_hidden_at_the_end_of_a_section_goes_to_the_next_q
 async def test_the_palette_offers_no_section_hidden_because_all_under_it_are_mastered(tmp_path: Path) -> None:
     root = tmp_path / "n"
     root.mkdir()
-    (root / "f.md").write_text("# Top\n\n## Groupy\n\n### g1 <!-- mastered 2026-01-01 -->\n\nx\n\n"
-                               "### g2 <!-- mastered 2026-01-01 -->\n\ny\n\n## Groupz\n\nz\n")
+    (root / "f.md").write_text(
+        "# Top\n\n## Groupy\n\n### g1 <!-- mastered 2026-01-01 -->\n\nx\n\n"
+        "### g2 <!-- mastered 2026-01-01 -->\n\ny\n\n## Groupz\n\nz\n"
+    )
     app = NotesApp(root)
     async with app.run_test(size=(110, 30)) as pilot:
         offered = await palette_with_mastered_hidden(pilot, "Group")

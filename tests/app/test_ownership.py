@@ -16,6 +16,7 @@ from notesui.app import NotesApp
 from notesui.core.search import SearchIndex
 from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
+
 from pilot import changed_outside, crumbs, goto, settle
 
 UI = Path(__file__).resolve().parents[2] / "notesui" / "ui"
@@ -103,7 +104,9 @@ async def test_a_file_deleted_while_the_index_builds_is_no_crash(
         assert screen.hits
 
 
-async def test_index_updates_land_in_the_order_of_the_writes(sample_notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_index_updates_land_in_the_order_of_the_writes(
+    sample_notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """m then m again at once: the first update is slow, the search must still say what the
     file says (not mastered)."""
     app = NotesApp(sample_notes)

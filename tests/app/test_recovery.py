@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
 from textual.widgets import TextArea
 
 from notesui import locations
@@ -14,6 +13,7 @@ from notesui.core.refs import HeadingRef
 from notesui.state import load_state, state_path
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
+
 from pilot import edit, goto, settle
 
 BAD_NAME = os.fsdecode(b"caf\xe9.md")  # not valid UTF-8

@@ -11,6 +11,7 @@ from notesui.app import NotesApp
 from notesui.core.search import SearchIndex
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import OutlineTree
+
 from pilot import crumbs, settle, shown
 
 

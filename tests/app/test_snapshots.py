@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from notesui.app import NotesApp
 from notesui.config import Config
+
 from pilot import settle
 
 

@@ -9,16 +9,17 @@ from notesui.app import NotesApp
 from notesui.config import Config
 from notesui.state import load_state
 from notesui.ui.themes import load_themes, theme_from_file
+
 from pilot import settle
 
-GOOD = '''name = "my-sepia"
+GOOD = """name = "my-sepia"
 primary = "#704214"
 background = "#F4ECD8"
 foreground = "#3B2F2F"
 dark = false
 [variables]
 "footer-key-foreground" = "#704214"
-'''
+"""
 
 
 def test_bundled_themes_load_with_every_field() -> None:
@@ -27,8 +28,18 @@ def test_bundled_themes_load_with_every_field() -> None:
     names = {theme.name for theme in loaded.themes}
     assert names == {"notesui-paper", "notesui-ink", "notesui-contrast"}
     for theme in loaded.themes:
-        for field in ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
-                      "warning", "error", "success"):
+        for field in (
+            "primary",
+            "secondary",
+            "accent",
+            "foreground",
+            "background",
+            "surface",
+            "panel",
+            "warning",
+            "error",
+            "success",
+        ):
             assert getattr(theme, field), (theme.name, field)
     paper = next(t for t in loaded.themes if t.name == "notesui-paper")
     assert paper.dark is False and paper.variables["footer-key-foreground"] == "#3A6EA5"
@@ -36,20 +47,26 @@ def test_bundled_themes_load_with_every_field() -> None:
 
 def test_broken_files_are_reported_one_each_and_the_rest_load(tmp_path: Path) -> None:
     (tmp_path / "good.toml").write_text(GOOD)
-    (tmp_path / "syntax.toml").write_text("name = \"x\nprimary=")
+    (tmp_path / "syntax.toml").write_text('name = "x\nprimary=')
     (tmp_path / "colour.toml").write_text('name = "c"\nprimary = "not-a-colour"\n')
     (tmp_path / "noname.toml").write_text('primary = "#000000"\n')
     (tmp_path / "extra.toml").write_text('name = "e"\nprimary = "#000000"\nsparkle = true\n')
     (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00")
     (tmp_path / "variable.toml").write_text(  # would stop the app when applied
-        'name = "v"\nprimary = "#000000"\n[variables]\n"block-cursor-background" = "$nonexistent"\n')
+        'name = "v"\nprimary = "#000000"\n[variables]\n"block-cursor-background" = "$nonexistent"\n'
+    )
     loaded = load_themes([tmp_path])
     assert [t.name for t in loaded.themes] == ["my-sepia"]
     assert len(loaded.failures) == 6
     joined = "\n".join(loaded.failures)
-    for needle in ("syntax.toml: is not valid TOML", "colour.toml: primary is not a colour",
-                   "noname.toml: needs a name", "extra.toml: unknown field sparkle", "binary.toml",
-                   "variable.toml: variable block-cursor-background is not a valid background"):
+    for needle in (
+        "syntax.toml: is not valid TOML",
+        "colour.toml: primary is not a colour",
+        "noname.toml: needs a name",
+        "extra.toml: unknown field sparkle",
+        "binary.toml",
+        "variable.toml: variable block-cursor-background is not a valid background",
+    ):
         assert needle in joined
 
 

@@ -26,15 +26,25 @@ class Terminal:
         self.name = f"notesui-test-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", "-c", str(cwd),
-             f"env {exports} {command}"],
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "120",
+                "-y",
+                "36",
+                "-c",
+                str(cwd),
+                f"env {exports} {command}",
+            ],
             check=True,
         )
 
     def screen(self) -> str:
-        result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
+        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
         return result.stdout
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
@@ -235,8 +245,9 @@ def test_closing_the_terminal_keeps_the_unsaved_text(terminal: Terminal, isolate
     assert kept, "the unsaved text was not kept"
 
 
-def test_a_polite_kill_ends_the_app_cleanly_and_keeps_the_text(terminal: Terminal, notes_copy: Path,
-                                                                isolated_dirs: Path) -> None:
+def test_a_polite_kill_ends_the_app_cleanly_and_keeps_the_text(
+    terminal: Terminal, notes_copy: Path, isolated_dirs: Path
+) -> None:
     terminal.wait_for("llm-interview-basics.md")
     terminal.keys("l", "j")
     terminal.wait_for("归纳为6类")

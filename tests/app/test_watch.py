@@ -12,6 +12,7 @@ from notesui.app import NotesApp
 from notesui.core.watch import CHANGED, DELETED, Coalescer, is_note_path
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
+
 from pilot import changed_outside, settle, shown
 
 
@@ -47,8 +48,19 @@ def test_delete_then_create_reads_as_one_change() -> None:
 
 def test_ignored_names() -> None:
     assert is_note_path("a.md") and is_note_path("sub/b.markdown")
-    for rel in (".a.md.swp", "a.md~", ".#a.md", "#a.md#", "a.md.bak", "4913", ".a.md.notesui-12ab.tmp",
-                "a.md___jb_tmp___", ".hidden/a.md", "notes.txt", ".a.md"):
+    for rel in (
+        ".a.md.swp",
+        "a.md~",
+        ".#a.md",
+        "#a.md#",
+        "a.md.bak",
+        "4913",
+        ".a.md.notesui-12ab.tmp",
+        "a.md___jb_tmp___",
+        ".hidden/a.md",
+        "notes.txt",
+        ".a.md",
+    ):
         assert not is_note_path(rel), rel
 
 
@@ -109,6 +121,7 @@ async def test_outside_edit_appears_and_keeps_the_selection(sample_notes: Path) 
         temp = sample_notes / ".basics.md.swp"
         temp.write_bytes(path.read_bytes().replace(b"## What is LoRA?", b"## What is LoRA, really?"))
         os.replace(temp, path)
+
         def cursor_on_renamed() -> bool:  # the heading path changed: the closest title is chosen
             node = app.screen.query_one(OutlineTree).cursor_node
             return node is not None and str(node.label).endswith("What is LoRA, really?")
@@ -212,7 +225,9 @@ async def test_polling_fallback_is_announced_once(sample_notes: Path, monkeypatc
         notices = [n.message for n in app._notifications if "polling" in n.message]
         assert notices == ["Watching for outside changes by polling (inotify watch limit reached)."]
         (sample_notes / "basics.md").write_text("# Polled\n\n## Seen by polling\n\nyes\n")
-        await wait_until(pilot, lambda: any(label.startswith("basics.md") and "0/1" in label for label in labels(app)), timeout=8)
+        await wait_until(
+            pilot, lambda: any(label.startswith("basics.md") and "0/1" in label for label in labels(app)), timeout=8
+        )
 
 
 async def test_deleting_the_file_being_read_leaves_no_stale_page(tmp_path: Path) -> None:
@@ -235,7 +250,6 @@ async def test_deleting_the_file_being_read_leaves_no_stale_page(tmp_path: Path)
 
 
 async def test_a_question_inserted_above_the_selection_never_takes_the_cursor(sample_notes: Path) -> None:
-    from notesui.core.document import Document
     from pilot import crumbs, goto, settle
 
     path = sample_notes / "basics.md"

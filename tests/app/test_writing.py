@@ -12,6 +12,7 @@ from notesui.core.store import CONFLICTS
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
+
 from pilot import crumbs, edit, goto, settle, shown
 
 

@@ -7,7 +7,7 @@ import codecs
 from hypothesis import strategies as st
 
 _words = st.text(
-    alphabet=st.sampled_from(list("abc xyz 微调注意力機制?！#*-=`>") + ["\u3000"]), min_size=0, max_size=12
+    alphabet=st.sampled_from([*list("abc xyz 微调注意力機制?！#*-=`>"), "\u3000"]), min_size=0, max_size=12
 )
 
 

@@ -220,10 +220,17 @@ def test_escape_sequences_in_names_never_reach_the_terminal(tmp_path: Path) -> N
     folder.mkdir()
     (folder / "clip\x1b]52;c;aGk=\x07.md").write_text("# Q \x1b[31mred\n\nDanger \x1b[2J\x9b1m\n")
     (tmp_path / os.fsdecode(b"caf\xe9.md")).write_text("# Caf\n\nx\n")
-    for args in (["stats"], ["search", "Q"], ["search", "Q", "--json"], ["check"], ["stats", "--json"],
-                 ["show", "Q"], ["show", "Q", "--plain"], ["mark", "--all", "."]):
-        result = subprocess.run([sys.executable, "-m", "notesui", *args, "--dir", str(tmp_path)],
-                                capture_output=True)
+    for args in (
+        ["stats"],
+        ["search", "Q"],
+        ["search", "Q", "--json"],
+        ["check"],
+        ["stats", "--json"],
+        ["show", "Q"],
+        ["show", "Q", "--plain"],
+        ["mark", "--all", "."],
+    ):
+        result = subprocess.run([sys.executable, "-m", "notesui", *args, "--dir", str(tmp_path)], capture_output=True)
         for stream in (result.stdout, result.stderr):
             assert b"\x1b" not in stream and b"\x07" not in stream and b"\xc2\x9b" not in stream, (args, stream)
             stream.decode("utf-8")  # valid UTF-8 whatever the names
@@ -244,18 +251,21 @@ def test_special_files_are_listed_never_read(tmp_path: Path) -> None:
     (tmp_path / "ok.md").write_text("# Q\n\nA\n")
     os.mkfifo(tmp_path / "pipe.md")
     (tmp_path / "zero.md").symlink_to("/dev/zero")
-    result = subprocess.run([sys.executable, "-m", "notesui", "check", "--dir", str(tmp_path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "notesui", "check", "--dir", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert "pipe.md: error: a named pipe (FIFO), not a regular file" in result.stdout
     assert "zero.md: error: a character device, not a regular file" in result.stdout
-    stats = subprocess.run([sys.executable, "-m", "notesui", "stats", "--dir", str(tmp_path)],
-                           capture_output=True, text=True, timeout=60)
+    stats = subprocess.run(
+        [sys.executable, "-m", "notesui", "stats", "--dir", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert stats.returncode == 0 and "ok.md" in stats.stdout
 
 
-def test_an_unreadable_folder_is_reported(sample_notes: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_folder_is_reported(
+    sample_notes: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = os.scandir
 
     def scandir(path):  # type: ignore[no-untyped-def]
@@ -291,15 +301,20 @@ def test_a_writing_command_cleans_temp_files_left_by_a_killed_run(sample_notes: 
 
 def test_show_plain_keeps_crlf_line_endings(tmp_path: Path) -> None:
     (tmp_path / "crlf.md").write_bytes(b"# Q\r\n\r\nanswer \x1b[2J\r\n")
-    result = subprocess.run([sys.executable, "-m", "notesui", "show", "crlf.md:1", "--plain", "--dir", str(tmp_path)],
-                            capture_output=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "notesui", "show", "crlf.md:1", "--plain", "--dir", str(tmp_path)], capture_output=True
+    )
     assert result.stdout == "# Q\r\n\r\nanswer ␛[2J\r\n".encode()
 
 
 def test_import_never_reads_a_fifo_nor_overwrites(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
-    result = subprocess.run([sys.executable, "-m", "notesui", "import", str(tmp_path / "pipe.txt")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "notesui", "import", str(tmp_path / "pipe.txt")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "named pipe" in result.stderr
     (tmp_path / "q.txt").write_text("Q: what?\nA: that \x1b[2J.\n")
     printed = run("import", str(tmp_path / "q.txt"))

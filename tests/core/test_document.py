@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notesui.core.document import STRUCTURE_MAX_NESTING, Document, splice
+
 from strategies import documents
 
 
@@ -181,13 +182,14 @@ def test_heading_at_line_and_path() -> None:
 
 
 def test_splice_replaces_only_the_span() -> None:
-    data = "# A\nold\n# B\nkeep\n".encode()
+    data = b"# A\nold\n# B\nkeep\n"
     doc = Document.parse(data, "t.md")
     out = splice(data, doc.headings[0].answer, b"new text\n")
     assert out == b"# A\nnew text\n# B\nkeep\n"
 
 
 # -- property tests -----------------------------------------------------------------
+
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(documents())

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from notesui.core.document import Document
 from notesui.core.edits import delete_section, edit_text, insert_question, mark, replace_section
+
 from strategies import documents
 
 DATE = "2026-11-25"

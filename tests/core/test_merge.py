@@ -149,8 +149,11 @@ def test_interleaved_edits_never_lose_a_line(tmp_path_factory, section, mine, be
     opened = path.read_bytes()
     text = f"## S{section}\n\nmy line {mine}\n\n"
     change = edit(opened, f"S{section}", text)
-    mine_replaced = set(Document.parse(opened).span_text(
-        next(h for h in Document.parse(opened).headings if h.title == f"S{section}").section).splitlines())
+    mine_replaced = set(
+        Document.parse(opened)
+        .span_text(next(h for h in Document.parse(opened).headings if h.title == f"S{section}").section)
+        .splitlines()
+    )
     for op in after:  # outside changes while the editor is open
         _apply_outside(path, op)
     theirs = path.read_bytes()
@@ -165,7 +168,8 @@ def test_interleaved_edits_never_lose_a_line(tmp_path_factory, section, mine, be
     for line in text.splitlines():
         assert line in final, f"lost my line {line!r}"
     assert [h.title for h in Document.parse(path.read_bytes()).headings] == [
-        h.title for h in Document.parse(theirs).headings]
+        h.title for h in Document.parse(theirs).headings
+    ]
 
 
 def test_a_mark_never_moves_to_a_duplicate_when_its_heading_is_gone(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_duplicate_titles_are_told_apart_by_occurrence_then_by_answer() -> None:
     assert found(ref, doc(BASE)) == ("a.md", "Same", 1)
     # a third "Same" inserted above both: the count changed, the answer decides
     more = doc(BASE.replace("## Same\n\nfirst", "## Same\n\nthird answer\n\n## Same\n\nfirst", 1))
-    rel, title, nth = found(ref, more)  # type: ignore[misc]
+    _rel, _title, nth = found(ref, more)  # type: ignore[misc]
     heading = more.with_path(("LoRA", "Same"))[nth]
     assert more.span_text(heading.answer).strip() == "second answer"
 

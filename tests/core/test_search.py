@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notesui.core.document import Document
-from notesui.core.notebook import Notebook
-from notesui.core.search import SearchIndex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from notesui.core.document import Document
+from notesui.core.notebook import Notebook
+from notesui.core.search import SearchIndex
 from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 
@@ -19,7 +19,9 @@ def test_normalisation_traditional_fullwidth_case_and_spaces() -> None:
     assert normalize("Flash  Attention\n") == "flashattention"
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("微調调ＬｏＲＡlora \t\n\x1e\u0301eé發髮后後"), max_size=12), max_size=8))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("微調调ＬｏＲＡlora \t\n\x1e\u0301eé發髮后後"), max_size=12), max_size=8)
+)
 def test_batch_normalisation_equals_one_by_one(texts: list[str]) -> None:
     assert normalize_many(texts) == [normalize(text) for text in texts]
 
@@ -68,7 +70,8 @@ def test_typos_still_find_the_question(tmp_path: Path) -> None:
 
 def test_highlight_spans_and_snippet(tmp_path: Path) -> None:
     _, index = index_for(
-        tmp_path, {"a.md": "## 什麼是 LoRA？\n\n低秩适配：训练两个小矩阵。\n\n## Q2\n\n" + "前文" * 30 + "梯度消失问题\n"}
+        tmp_path,
+        {"a.md": "## 什麼是 LoRA？\n\n低秩适配：训练两个小矩阵。\n\n## Q2\n\n" + "前文" * 30 + "梯度消失问题\n"},
     )
     title_hit = index.search("什么是lora")[0]
     start, end = title_hit.spans[0]

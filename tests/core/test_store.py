@@ -61,6 +61,7 @@ def _raiser(code: int, real, fail_on=None):  # type: ignore[no-untyped-def]
         if fail_on is None or fail_on(*args):
             raise OSError(code, os.strerror(code))
         return real(*args, **kwargs)
+
     return fake
 
 
@@ -77,7 +78,7 @@ def test_a_save_by_rename_in_the_last_moment_is_seen_and_kept(note: Path, monkey
     theirs = OLD.replace(b"keep", b"saved by rename")
 
     def rename_save_first(source, target, flags):  # type: ignore[no-untyped-def]
-        if Path(target) == note and not note.read_bytes() == theirs:
+        if Path(target) == note and note.read_bytes() != theirs:
             other = note.with_name(".other-editor.swp")
             other.write_bytes(theirs)
             os.replace(other, note)
@@ -270,7 +271,9 @@ def _linked(note: Path) -> Path:
     return other
 
 
-def test_an_in_place_write_that_fails_midway_puts_the_original_back(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_in_place_write_that_fails_midway_puts_the_original_back(
+    note: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = _linked(note)
     real = os.pwrite
     calls = []
@@ -285,13 +288,15 @@ def test_an_in_place_write_that_fails_midway_puts_the_original_back(note: Path, 
 
     monkeypatch.setattr(os, "pwrite", half_then_full)
     monkeypatch.setattr(store_module, "_allocate", lambda fd, length: None)  # no reservation
-    with pytest.raises(WriteError, match="disk is full.*put back"):
+    with pytest.raises(WriteError, match=r"disk is full.*put back"):
         Store(note.parent).write("a.md", edit_a("# A\n\n" + "much longer answer " * 50 + "\n\n"))
     monkeypatch.undo()
     assert note.read_bytes() == OLD and other.read_bytes() == OLD
 
 
-def test_an_in_place_write_that_can_not_be_undone_keeps_the_original_in_a_copy(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_in_place_write_that_can_not_be_undone_keeps_the_original_in_a_copy(
+    note: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _linked(note)
     real = os.pwrite
     calls = []
@@ -383,7 +388,9 @@ def test_a_file_whose_owner_can_not_be_kept_is_written_in_place(note: Path, monk
     before = note.stat()
     fake = os.stat_result((*before[:4], before.st_uid + 1, *before[5:]))
     real_fstat = os.fstat
-    monkeypatch.setattr(os, "fstat", lambda fd: fake if os.readlink(f"/proc/self/fd/{fd}") == str(note) else real_fstat(fd))
+    monkeypatch.setattr(
+        os, "fstat", lambda fd: fake if os.readlink(f"/proc/self/fd/{fd}") == str(note) else real_fstat(fd)
+    )
     monkeypatch.setattr(os, "fchown", _raiser(errno.EPERM, os.fchown))
     atomic_write(note, NEW)
     monkeypatch.undo()
@@ -460,6 +467,7 @@ def test_a_late_change_with_no_room_for_a_copy_is_put_back(note: Path, monkeypat
     theirs = OLD.replace(b"keep", b"kept by them")
     _late_once(monkeypatch, theirs)
     store = Store(note.parent)
+
     def no_room(rel, data):  # type: ignore[no-untyped-def]
         raise WriteError("can't keep a conflict copy: the disk is full")
 
@@ -469,7 +477,9 @@ def test_a_late_change_with_no_room_for_a_copy_is_put_back(note: Path, monkeypat
     assert note.read_bytes() == theirs and store.last_write() is None
 
 
-def test_overwrite_copies_what_is_on_disk_even_if_it_changes_once_more(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overwrite_copies_what_is_on_disk_even_if_it_changes_once_more(
+    note: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import notesui.core.store as store_module
 
     real = store_module.atomic_write

@@ -50,8 +50,9 @@ class ChoiceScreen(ModalScreen[T], Generic[T]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, title: str, message: str, choices: list[Choice[T] | tuple[str, T]], cancel: T,
-                 default: int = 0) -> None:
+    def __init__(
+        self, title: str, message: str, choices: list[Choice[T] | tuple[str, T]], cancel: T, default: int = 0
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
@@ -66,8 +67,9 @@ class ChoiceScreen(ModalScreen[T], Generic[T]):
             with Horizontal():
                 for number, choice in enumerate(self.choices):
                     label = Text(choice.label + (f" ({choice.key})" if choice.key else ""))
-                    variant = "primary" if number == self.default else "default"
-                    yield Button(label, id=f"choice-{number}", variant=variant)
+                    yield Button(
+                        label, id=f"choice-{number}", variant="primary" if number == self.default else "default"
+                    )
 
     def on_mount(self) -> None:
         self.query_one(f"#choice-{self.default}", Button).focus()

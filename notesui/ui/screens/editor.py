@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
@@ -25,7 +25,6 @@ from notesui.drafts import Kept
 from notesui.ui import keys
 from notesui.ui.context import Context, FilesChanged
 from notesui.ui.screens.dialogs import Choice, ChoiceScreen
-
 
 KEEP_DELAY = 1.0
 """Seconds after the last change before unsaved text is kept on disk."""
@@ -142,8 +141,9 @@ class EditorScreen(Screen[None]):
     # -- saving -----------------------------------------------------------------------
 
     def _change(self) -> SectionEdit:
-        return SectionEdit(self.rel, self.data, self.start, self.end, self.text, self.edit.newline,
-                           stand_ins=self.edit.stand_ins)
+        return SectionEdit(
+            self.rel, self.data, self.start, self.end, self.text, self.edit.newline, stand_ins=self.edit.stand_ins
+        )
 
     def action_save(self) -> bool:
         """Save; returns whether the text is now safely in the file."""
@@ -199,12 +199,19 @@ class EditorScreen(Screen[None]):
             f"kept as a conflict copy in {CONFLICTS}/.\n"
             f"Keep disk: the file stays as it is; your version goes to a conflict copy in {CONFLICTS}/."
         )
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "The file changed on disk", message,
-            [Choice("Overwrite", "overwrite", "o"), Choice("Keep disk + copy", "copy", "k"),
-             Choice("Back to editing", "back", "b")],
-            cancel="back", default=2,
-        ))
+        choice = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "The file changed on disk",
+                message,
+                [
+                    Choice("Overwrite", "overwrite", "o"),
+                    Choice("Keep disk + copy", "copy", "k"),
+                    Choice("Back to editing", "back", "b"),
+                ],
+                cancel="back",
+                default=2,
+            )
+        )
         change = self._change()
         try:
             if choice == "overwrite":
@@ -227,11 +234,14 @@ class EditorScreen(Screen[None]):
         if not self.dirty and not self.file_gone:
             self.dismiss()
             return
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Unsaved changes", f"Your changes to “{self.title}” are not saved.",
-            [Choice("Save", "save", "s"), Choice("Discard", "discard", "d"), Choice("Keep editing", "back", "k")],
-            cancel="back",
-        ))
+        choice = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "Unsaved changes",
+                f"Your changes to “{self.title}” are not saved.",
+                [Choice("Save", "save", "s"), Choice("Discard", "discard", "d"), Choice("Keep editing", "back", "k")],
+                cancel="back",
+            )
+        )
         if choice == "save":
             if self.action_save() and not self.dirty:
                 self.dismiss()

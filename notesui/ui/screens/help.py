@@ -12,6 +12,7 @@ from textual.widgets import Markdown
 
 from notesui.ui.keys import help_markdown
 
+
 class HelpScreen(ModalScreen[None]):
     """A modal list of every key."""
 

@@ -25,7 +25,7 @@ from notesui.ui import keys
 from notesui.ui.commands import Jump, JumpProvider, MainCommands
 from notesui.ui.context import Context, FilesChanged, Prefs
 from notesui.ui.pages import page_for
-from notesui.ui.screens.dialogs import Choice, ChoiceScreen, PromptScreen
+from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.screens.recovery import offer_drafts
 from notesui.ui.screens.review import ReviewScreen, review_cards
@@ -89,12 +89,20 @@ class MainScreen(Screen[None]):
         self.opened = True
         self.post_message(self.Opened())
         if notebook.skipped:
-            self.notify("; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
-                        title="Not read", severity="warning", timeout=10)
+            self.notify(
+                "; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
+                title="Not read",
+                severity="warning",
+                timeout=10,
+            )
         broken = [doc.rel for doc in notebook.documents.values() if doc.error]
         if broken:
-            self.notify("Opened read-only: " + ", ".join(broken), title="Some files can't be edited",
-                        severity="warning", timeout=8)
+            self.notify(
+                "Opened read-only: " + ", ".join(broken),
+                title="Some files can't be edited",
+                severity="warning",
+                timeout=8,
+            )
         if not notebook.documents:
             self.notify(f"No .md files under {notebook.root}", severity="warning")
         self._offer_drafts()
@@ -183,11 +191,14 @@ class MainScreen(Screen[None]):
         refs = [(doc.rel, HeadingRef.of(doc, under) if under else None) for doc, under in scope]
         files = len({doc.rel for doc, under in scope if any(True for _ in doc.questions(under))})
         label = "Mark all" if mastered else "Clear marks"
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Mark every question?" if mastered else "Clear every mark?",
-            message + (f"\n{files} files, one write each." if files > 1 else ""),
-            [(label, "yes"), ("Cancel", "no")], cancel="no",
-        ))
+        choice = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "Mark every question?" if mastered else "Clear every mark?",
+                message + (f"\n{files} files, one write each." if files > 1 else ""),
+                [(label, "yes"), ("Cancel", "no")],
+                cancel="no",
+            )
+        )
         if choice != "yes":
             return
         done = 0
@@ -198,7 +209,9 @@ class MainScreen(Screen[None]):
                 continue
             under = found[1] if found is not None else None
             done += self.ctx.set_mastered(rel, doc.questions(under), mastered, self.notify)
-        self.notify(f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}.")
+        self.notify(
+            f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}."
+        )
 
     def _entry_title(self, entry: Entry) -> str:
         scope = self.scope(entry)
@@ -243,7 +256,9 @@ class MainScreen(Screen[None]):
             return
         rel, after = doc.rel, HeadingRef.of(doc, heading) if heading is not None else None
         where = f"after “{heading.title}”" if heading is not None else f"at the end of {rel}"
-        title = await self.app.push_screen_wait(PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？"))
+        title = await self.app.push_screen_wait(
+            PromptScreen(f"New question {where}", "The question, e.g. 什么是 LoRA？")
+        )
         current = self.documents.get(rel)
         if not title or current is None:
             return
@@ -265,10 +280,14 @@ class MainScreen(Screen[None]):
         doc, heading = selected
         below = sum(1 for _ in doc.subtree(heading)) - 1
         extra = f" and the {below} heading{'s' if below > 1 else ''} under it" if below else ""
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Delete?", f"Delete “{heading.title}”{extra} from {doc.rel}?",
-            [("Delete", "delete"), ("Cancel", "cancel")], cancel="cancel",
-        ))
+        choice = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "Delete?",
+                f"Delete “{heading.title}”{extra} from {doc.rel}?",
+                [("Delete", "delete"), ("Cancel", "cancel")],
+                cancel="cancel",
+            )
+        )
         if choice == "delete" and self.ctx.try_write(doc.rel, DeleteSection(doc, heading), self.notify):
             self.notify(f"Deleted “{heading.title}”. Press u to undo.", timeout=6)
 

@@ -22,14 +22,16 @@ async def offer_drafts(app: App[Any], ctx: Context) -> None:
         first = left[0]
         where = " › ".join((first.rel, *first.titles))
         more = f"\n\n{len(left) - 1} more will be offered after this one." if len(left) > 1 else ""
-        choice = await app.push_screen_wait(ChoiceScreen(
-            "Unsaved text from last time",
-            f"notesui ended with unsaved text in “{where}” ({first.saved_at.replace('T', ' ')}). "
-            f"It is kept in {first.path}.\n\nRestore opens the editor on that question with "
-            f"the text, to save or change; Later keeps it for next time; Discard deletes it.{more}",
-            [Choice("Restore", "restore", "r"), Choice("Later", "later", "l"), Choice("Discard", "discard", "d")],
-            cancel="later",
-        ))
+        choice = await app.push_screen_wait(
+            ChoiceScreen(
+                "Unsaved text from last time",
+                f"notesui ended with unsaved text in “{where}” ({first.saved_at.replace('T', ' ')}). "
+                f"It is kept in {first.path}.\n\nRestore opens the editor on that question with "
+                f"the text, to save or change; Later keeps it for next time; Discard deletes it.{more}",
+                [Choice("Restore", "restore", "r"), Choice("Later", "later", "l"), Choice("Discard", "discard", "d")],
+                cancel="later",
+            )
+        )
         if choice == "discard":
             first.discard()
         elif choice == "restore" and (editor := _editor_for(app, ctx, first)) is not None:
@@ -46,8 +48,11 @@ def _editor_for(app: App[Any], ctx: Context, kept: Kept) -> EditorScreen | None:
     if doc is not None and not doc.readonly and kept.titles:
         heading = Anchor(kept.titles, kept.rank, kept.count, kept.base).find(doc)
     if doc is None or heading is None:
-        app.notify(f"“{' › '.join((kept.rel, *kept.titles))}” is not in the notes any more; "
-                   f"the text stays in {kept.path}.", severity="warning", timeout=12)
+        app.notify(
+            f"“{' › '.join((kept.rel, *kept.titles))}” is not in the notes any more; the text stays in {kept.path}.",
+            severity="warning",
+            timeout=12,
+        )
         return None
     section = heading.section
     if kept.base and doc.span_bytes(section) != kept.base:  # changed since: edit against what it was
@@ -55,6 +60,9 @@ def _editor_for(app: App[Any], ctx: Context, kept: Kept) -> EditorScreen | None:
         was = next((h for h in then.headings if h.section.start == section.start), None)
         if was is not None:
             doc, heading = then, was
-            app.notify(f"“{heading.title}” changed on disk since this text was typed: saving "
-                       "asks what to keep.", severity="warning", timeout=12)
+            app.notify(
+                f"“{heading.title}” changed on disk since this text was typed: saving asks what to keep.",
+                severity="warning",
+                timeout=12,
+            )
     return EditorScreen(ctx, doc, heading, restore=kept)

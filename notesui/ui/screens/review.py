@@ -40,10 +40,7 @@ class Summary:
 def review_cards(scope: list[tuple[Document, Heading | None]]) -> list[HeadingRef]:
     """The questions not mastered yet in each (file, heading or None for all of it), in order."""
     return [
-        HeadingRef.of(doc, heading)
-        for doc, under in scope
-        for heading in doc.questions(under)
-        if not heading.mastered
+        HeadingRef.of(doc, heading) for doc, under in scope for heading in doc.questions(under) if not heading.mastered
     ]
 
 

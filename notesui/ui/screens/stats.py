@@ -46,7 +46,13 @@ def stats_table(notebook: Notebook) -> Table:
 
 def _row(name: str, counts: Counts) -> tuple[Text | str, ...]:
     share = f" {100 * counts.mastered / counts.questions:3.0f}%" if counts.questions else "   –"
-    return (Text(visible(name)), str(counts.questions), str(counts.answered), str(counts.mastered), bar(counts) + Text(share))
+    return (
+        Text(visible(name)),
+        str(counts.questions),
+        str(counts.answered),
+        str(counts.mastered),
+        bar(counts) + Text(share),
+    )
 
 
 class StatsScreen(ModalScreen[None]):
@@ -71,7 +77,13 @@ class StatsScreen(ModalScreen[None]):
             yield Static(Text("Statistics", style="bold"))
             yield Static(stats_table(self.notebook), id="stats-table")
             yield Static(
-                Text.assemble(("█", "green"), " mastered  ", ("▓", "yellow"), " answered  ",
-                              ("░", "bright_black"), " no answer yet · escape closes"),
+                Text.assemble(
+                    ("█", "green"),
+                    " mastered  ",
+                    ("▓", "yellow"),
+                    " answered  ",
+                    ("░", "bright_black"),
+                    " no answer yet · escape closes",
+                ),
                 id="stats-legend",
             )

@@ -14,10 +14,10 @@ from textual.widgets.tree import TreeNode
 
 from notesui.core.document import Document, Heading
 from notesui.core.notebook import Counts, Folder, Notebook, count
-from notesui.core.text import one_line
-from notesui.ui import keys
 from notesui.core.refs import HeadingRef
+from notesui.core.text import one_line
 from notesui.state import Key, Place
+from notesui.ui import keys
 
 Kind = Literal["folder", "file", "heading"]
 
@@ -314,13 +314,12 @@ class OutlineTree(Tree[Entry]):
         the next question shown after it in its file (else the one before, never one of its
         ancestors): the cursor moves on as in a to-do list."""
         doc = self._doc(entry.rel)
-        if entry.kind != "heading" or doc is None or doc.heading(entry.index) is None:
+        heading = doc.heading(entry.index) if doc is not None and entry.kind == "heading" else None
+        if doc is None or heading is None or self._shown_heading(doc, heading):
             return entry
-        if self._shown_heading(doc, doc.headings[entry.index]):
-            return entry
-        ancestors = set(map(id, doc.path_of(doc.headings[entry.index])))
-        after = doc.headings[entry.index + 1 :]
-        before = reversed(doc.headings[: entry.index])
+        ancestors = set(map(id, doc.path_of(heading)))
+        after = doc.headings[heading.index + 1 :]
+        before = reversed(doc.headings[: heading.index])
         for heading in (*after, *before):
             if heading.is_question and id(heading) not in ancestors and self._shown_heading(doc, heading):
                 return Entry("heading", entry.rel, heading.index)

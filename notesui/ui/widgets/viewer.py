@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -79,15 +80,13 @@ class Viewer(Vertical):
     @work(thread=True, exclusive=True, group="viewer")
     def _prepare(self, page: Page, serial: int) -> None:
         prepared = prepare(page.source)
-        self.app.call_from_thread(self._apply, page, prepared, serial)
+        self.app.call_from_thread(self._apply, page, prepared, serial)  # type: ignore[arg-type]  # a coroutine is awaited
 
     async def _apply(self, page: Page, prepared: Prepared, serial: int) -> None:
         if serial != self._serial:
             return  # a newer page was asked for meanwhile
-        try:
+        with contextlib.suppress(NoMatches):  # the viewer is being taken down (the app is closing)
             await self._apply_page(page, prepared, serial)
-        except NoMatches:
-            pass  # the viewer is being taken down (the app is closing): nothing to show it on
 
     async def _apply_page(self, page: Page, prepared: Prepared, serial: int) -> None:
         notice = page.notice or prepared.notice
