@@ -12,7 +12,7 @@ from notesui.app import NotesApp
 from notesui.cli import main
 from notesui.config import Config, load_config
 
-from pilot import settle
+from pilot import Told, settle
 
 
 def test_missing_config_gives_defaults(tmp_path: Path) -> None:
@@ -56,7 +56,8 @@ def test_cli_prints_config_notices_on_stderr(sample_notes: Path, capsys: pytest.
 async def test_app_shows_config_notices_and_uses_its_settings(sample_notes: Path) -> None:
     config = Config(hide_mastered=True, review_order="shuffled", notices=["config x: unknown key 'y' ignored"])
     app = NotesApp(sample_notes, config=config)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
-        assert any("unknown key 'y'" in n.message for n in app._notifications)
+        assert any("unknown key 'y'" in n.message for n in told.notifications)
         assert app.ctx.prefs.hide_mastered and app.ctx.prefs.review_order == "shuffled"

@@ -16,7 +16,7 @@ from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
 
-from pilot import changed_outside, crumbs, goto, settle
+from pilot import Told, changed_outside, crumbs, goto, settle
 
 
 def tree_labels(app: NotesApp) -> list[str]:
@@ -221,9 +221,10 @@ async def test_corrupt_state_is_ignored_with_a_notice(sample_notes: Path) -> Non
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{not json")
     app = NotesApp(sample_notes)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
-        assert any("state file" in n.message for n in app._notifications)
+        assert any("state file" in n.message for n in told.notifications)
         assert isinstance(app.screen.query_one(OutlineTree), OutlineTree)
 
 

@@ -10,7 +10,7 @@ from notesui.config import Config
 from notesui.state import load_state
 from notesui.ui.themes import load_themes, theme_from_file
 
-from pilot import settle
+from pilot import Told, settle
 
 GOOD = """name = "my-sepia"
 primary = "#704214"
@@ -110,9 +110,10 @@ async def test_broken_user_theme_gives_one_notice_and_unknown_theme_falls_back(
     user.mkdir(parents=True)
     (user / "broken.toml").write_text("this is = = not toml")
     app = NotesApp(sample_notes, config=Config(theme="no-such-theme"))
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in told.notifications]
         assert sum("broken.toml" in m for m in messages) == 1
         assert any("'no-such-theme' is not available" in m for m in messages)
         assert app.theme == "notesui-ink"

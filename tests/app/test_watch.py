@@ -13,7 +13,7 @@ from notesui.core.watch import CHANGED, DELETED, Coalescer, is_note_path
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
 
-from pilot import changed_outside, settle, shown
+from pilot import Told, changed_outside, settle, shown
 
 
 def test_events_for_one_file_are_coalesced() -> None:
@@ -106,7 +106,8 @@ def labels(app: NotesApp) -> list[str]:
 async def test_outside_edit_appears_and_keeps_the_selection(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes, watch=True)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
         await pilot.press("j", "l", "j", "l", "j")  # basics.md › Basics › What is LoRA?
         await settle(pilot)
@@ -116,7 +117,7 @@ async def test_outside_edit_appears_and_keeps_the_selection(sample_notes: Path) 
         await settle(pilot)
         node = app.screen.query_one(OutlineTree).cursor_node
         assert node is not None and str(node.label).endswith("What is LoRA?")
-        assert any("basics.md" in n.message for n in app._notifications)
+        assert any("basics.md" in n.message for n in told.notifications)
         # an editor-style save: write a temp file, rename it over the note
         temp = sample_notes / ".basics.md.swp"
         temp.write_bytes(path.read_bytes().replace(b"## What is LoRA?", b"## What is LoRA, really?"))
@@ -144,7 +145,8 @@ async def test_new_and_deleted_files(sample_notes: Path) -> None:
 
 async def test_the_apps_own_save_is_not_announced(sample_notes: Path) -> None:
     app = NotesApp(sample_notes, watch=True)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
         await pilot.press("j", "l", "j", "l", "j")
         await settle(pilot)
@@ -152,7 +154,7 @@ async def test_the_apps_own_save_is_not_announced(sample_notes: Path) -> None:
         await settle(pilot)
         await pilot.pause(0.6)
         await settle(pilot)
-        assert not any("outside" in (n.title or "") for n in app._notifications)
+        assert not any("outside" in (n.title or "") for n in told.notifications)
         assert "<!-- mastered" in (sample_notes / "basics.md").read_text()
 
 
@@ -219,10 +221,11 @@ async def test_polling_fallback_is_announced_once(sample_notes: Path, monkeypatc
 
     monkeypatch.setattr(Observer, "start", no_inotify)
     app = NotesApp(sample_notes, watch=True)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await settle(pilot)
         assert app.watcher is not None and app.watcher.polling
-        notices = [n.message for n in app._notifications if "polling" in n.message]
+        notices = [n.message for n in told.notifications if "polling" in n.message]
         assert notices == ["Watching for outside changes by polling (inotify watch limit reached)."]
         (sample_notes / "basics.md").write_text("# Polled\n\n## Seen by polling\n\nyes\n")
         await wait_until(

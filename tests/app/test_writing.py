@@ -13,7 +13,7 @@ from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.outline import OutlineTree
 
-from pilot import crumbs, edit, goto, settle, shown
+from pilot import Told, crumbs, edit, goto, settle, shown
 
 
 async def save_against_an_outside_change(pilot, path: Path, mine: str) -> bytes:  # type: ignore[no-untyped-def]
@@ -194,7 +194,8 @@ async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> N
     path = sample_notes / "basics.md"
     original = path.read_bytes()
     app = NotesApp(sample_notes)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await edit(pilot, "basics.md", "What is LoRA?")
         path.chmod(0o444)
         app.screen.query_one(TextArea).insert("precious words ")
@@ -202,7 +203,7 @@ async def test_failed_save_keeps_the_text_in_the_editor(sample_notes: Path) -> N
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen) and app.screen.dirty
         assert "precious words" in app.screen.query_one(TextArea).text
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("read-only" in n.message for n in told.notifications)
         path.chmod(0o644)
     assert path.read_bytes() == original
 
@@ -240,7 +241,8 @@ async def test_add_question_then_delete_then_undo(sample_notes: Path) -> None:
 async def test_undo_refuses_when_the_file_changed_since(sample_notes: Path) -> None:
     path = sample_notes / "basics.md"
     app = NotesApp(sample_notes)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         await goto(pilot, "basics.md", "What is LoRA?")
         await pilot.press("m")
         await settle(pilot)
@@ -249,7 +251,7 @@ async def test_undo_refuses_when_the_file_changed_since(sample_notes: Path) -> N
         await pilot.press("u")
         await settle(pilot)
         assert path.read_bytes() == changed
-        assert any("changed since" in n.message for n in app._notifications)
+        assert any("changed since" in n.message for n in told.notifications)
 
 
 async def test_read_only_file_is_never_written(tmp_path: Path) -> None:
@@ -284,11 +286,12 @@ async def test_notifications_show_titles_literally(tmp_path: Path) -> None:
     root.mkdir()
     (root / "x.md").write_text("# Tokens\n\n## BERT [MASK] and [b]bold[/b]?\n\nA mask token.\n")
     app = NotesApp(root)
-    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=told) as pilot:
         await goto(pilot, "x.md", "BERT [MASK] and [b]bold[/b]?")
         await pilot.press("m")
         await settle(pilot)
-        notes = [n for n in app._notifications if "MASK" in n.message]
+        notes = [n for n in told.notifications if "MASK" in n.message]
         assert notes and not notes[-1].markup
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert any("BERT [MASK] and [b]bold[/b]?" in text for text in toasts), toasts
@@ -318,7 +321,8 @@ async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeyp
     path = sample_notes / "basics.md"
     original = path.read_bytes()
     app = NotesApp(sample_notes)
-    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+    told = Told()
+    async with app.run_test(size=(110, 30), notifications=True, message_hook=told) as pilot:
         (await edit(pilot, "basics.md", "What is LoRA?")).insert("words worth keeping ")
 
         def full(fd, data):  # type: ignore[no-untyped-def]
@@ -330,7 +334,7 @@ async def test_disk_full_keeps_the_edit_and_says_why(sample_notes: Path, monkeyp
         monkeypatch.undo()
         assert isinstance(app.screen, EditorScreen) and app.screen.dirty
         assert "words worth keeping" in app.screen.query_one(TextArea).text
-        assert any("the disk is full" in n.message for n in app._notifications)
+        assert any("the disk is full" in n.message for n in told.notifications)
         assert not [p for p in sample_notes.iterdir() if p.name.startswith(".basics.md.notesui-")]
         await pilot.press("ctrl+s")  # space again: the same edit saves
         await settle(pilot)
