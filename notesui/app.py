@@ -82,8 +82,8 @@ class NotesApp(App[None]):
             self.start_watching()
 
     def on_notes_app_index_changed(self) -> None:
-        if self.session.indexer.failure is not None:
-            self.notify(f"Search stopped following changes: {self.session.indexer.failure}", severity="error")
+        if (failure := self.session.indexer.take_failure()) is not None:
+            self.notify(f"Search may miss recent changes: {failure}", severity="error", timeout=10)
         self.ctx.index_changed.publish(None)
 
     # -- ending ---------------------------------------------------------------------------

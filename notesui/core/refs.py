@@ -3,10 +3,11 @@
 Files change under the app (its own writes re-parse them, other programs insert, rename and
 move questions); a heading's index in its file does not survive that. ``HeadingRef`` names a
 heading by what does: its file and title path, and which of the headings with that path it is.
-Finding it again falls back, in order, on its answer (renamed), on its title's likeness
-(renamed and edited), on other files (moved), and on its position (deleted: the heading now
-there), so the cursor stays where the user was. Writes never guess: they use
-``edits.Anchor``, which finds a heading only when it can be told for sure.
+Finding it again falls back, in order, on its answer (renamed: the same answer, not empty), on
+other files (moved: the same title and answer) and, only where a guess is welcome (the cursor),
+on its title's likeness (renamed and edited) and its position (deleted: the heading now there).
+What acts on a question without the user pointing at it again (a review card's ``m``) never
+guesses; writes based on bytes use ``edits.Anchor``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ SIMILAR_TITLE = 60.0
 
 
 def _digest(doc: Document, heading: Heading) -> str:
-    return hashlib.blake2b(doc.span_bytes(heading.answer).strip(), digest_size=8).hexdigest()
+    """A short digest of the answer; "" for none (every empty answer is alike: no proof)."""
+    answer = doc.span_bytes(heading.answer).strip()
+    return hashlib.blake2b(answer, digest_size=8).hexdigest() if answer else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +51,23 @@ class HeadingRef:
         return self.titles[-1] if self.titles else ""
 
     def find(
-        self, documents: Mapping[str, Document], *, closest: bool = True, or_nearest: bool = True
+        self, documents: Mapping[str, Document], *, closest: bool = True, guess: bool = True
     ) -> tuple[str, Heading] | None:
         """The file and heading this names now. Without ``closest``, only a heading with
-        the same title path in the same file; with it, the best guess (see the module),
-        down to (with ``or_nearest``) the heading now where it was when it is gone."""
+        the same title path in the same file; with it, also one renamed or moved with its
+        answer; with ``guess`` too, the one with the most similar title, else the one now
+        where it was (see the module)."""
         doc = documents.get(self.rel)
-        if doc is not None:
-            same = doc.with_path(self.titles)
-            if same:
-                return self.rel, self._pick(doc, same)
-            if closest and (renamed := self._renamed(doc)) is not None:
-                return self.rel, renamed
+        if doc is not None and (same := doc.with_path(self.titles)):
+            return self.rel, self._pick(doc, same)
         if not closest:
             return None
+        if doc is not None and (renamed := self._renamed(doc, guess)) is not None:
+            return self.rel, renamed
         moved = self._moved(documents)
         if moved is not None:
             return moved
-        if or_nearest and doc is not None and doc.headings:  # gone: the heading now where it was
+        if guess and doc is not None and doc.headings:  # gone: the heading now where it was
             return self.rel, min(doc.headings, key=lambda h: (abs(h.line - self.line), h.line < self.line))
         return None
 
@@ -77,12 +79,14 @@ class HeadingRef:
         alike = [h for h in same if _digest(doc, h) == self.digest]
         return min(alike or same, key=lambda h: abs(h.line - self.line))
 
-    def _renamed(self, doc: Document) -> Heading | None:
-        """The heading with this answer, else the one with the most similar title (nearest
-        first among equals)."""
+    def _renamed(self, doc: Document, guess: bool) -> Heading | None:
+        """The heading with this answer, else (with ``guess``) the one with the most similar
+        title (nearest first among equals)."""
         alike = [h for h in doc.headings if self.digest and _digest(doc, h) == self.digest]
         if alike:
             return min(alike, key=lambda h: abs(h.line - self.line))
+        if not guess:
+            return None
         from rapidfuzz import fuzz
 
         scored = [(fuzz.ratio(self.title, h.title), h) for h in doc.headings]
@@ -98,6 +102,6 @@ class HeadingRef:
             for rel, doc in documents.items()
             if rel != self.rel
             for h in doc.headings
-            if h.title == self.title and _digest(doc, h) == self.digest
+            if self.digest and h.title == self.title and _digest(doc, h) == self.digest
         ]
         return found[0] if len(found) == 1 else None

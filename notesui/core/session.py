@@ -44,6 +44,7 @@ class Indexer:
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._stopped = False
 
     def build(self, documents: Mapping[str, Document]) -> None:
         self._put("build", documents)
@@ -53,10 +54,14 @@ class Indexer:
 
     def _put(self, kind: str, payload: object) -> None:
         with self._start_lock:
+            if self._stopped:
+                if isinstance(payload, threading.Event):
+                    payload.set()  # nothing will be done any more: nobody waits for it
+                return
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="notesui-index", daemon=True)
                 self._thread.start()
-        self._queue.put((kind, payload))
+            self._queue.put((kind, payload))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until everything queued so far is done; False on timeout."""
@@ -65,8 +70,16 @@ class Indexer:
         return done.wait(timeout)
 
     def stop(self) -> None:
-        if self._thread is not None:
-            self._queue.put(("stop", None))
+        """Stop the worker; waits queued meanwhile are answered."""
+        with self._start_lock:
+            self._stopped = True
+            if self._thread is not None:
+                self._queue.put(("stop", None))
+
+    def take_failure(self) -> Exception | None:
+        """The last failure, once (it is forgotten when taken)."""
+        failure, self.failure = self.failure, None
+        return failure
 
     def _run(self) -> None:
         while True:
@@ -75,52 +88,56 @@ class Indexer:
                 batch.append(self._queue.get_nowait())
             changed = False
             for kind, payload in self._merged(batch):
-                if kind == "stop":
-                    return
-                if kind == "mark":
-                    assert isinstance(payload, threading.Event)
+                if isinstance(payload, threading.Event):
                     payload.set()
-                    continue
-                try:
-                    changed |= self._do(kind, payload)
-                except Exception as error:
-                    log.exception("search index: %s failed", kind)
-                    self.failure = error
+                elif kind == "stop":
+                    for _, waiting in batch:
+                        if isinstance(waiting, threading.Event):
+                            waiting.set()
+                    return
+                else:
                     changed = True
+                    try:
+                        self._do(kind, payload)
+                    except Exception as error:  # a failed index must not end the thread
+                        log.exception("search index: %s failed", kind)
+                        self.failure = error
             if changed and self.on_change is not None:
                 self.on_change()
 
     @staticmethod
     def _merged(batch: list[tuple[str, object]]) -> list[tuple[str, object]]:
-        """The batch with what a later build supersedes left out, and runs of updates made
-        one (each file's last content wins, in the order given)."""
-        last_build = max((i for i, (kind, _) in enumerate(batch) if kind == "build"), default=-1)
+        """The batch as it is to be done: what the last build supersedes (builds and updates
+        queued before it) left out, waits queued before it answered after it, and runs of
+        updates made one (each file's last content wins, in the order given)."""
+        last = max((i for i, (kind, _) in enumerate(batch) if kind == "build"), default=0)
+        later = [item for item in batch[:last] if item[0] in ("mark", "stop")]
         merged: list[tuple[str, object]] = []
-        for i, (kind, payload) in enumerate(batch):
-            if kind in ("build", "update") and i < last_build:
-                continue
+        for kind, payload in batch[last : last + 1] + later + batch[last + 1 :]:
             if kind == "update" and merged and merged[-1][0] == "update":
                 previous = merged[-1][1]
                 assert isinstance(previous, dict) and isinstance(payload, list)
                 for rel, doc in payload:
                     previous.pop(rel, None)
                     previous[rel] = doc
-                continue
-            merged.append(("update", dict(payload)) if kind == "update" else (kind, payload))  # type: ignore[call-overload]
+            elif kind == "update":
+                assert isinstance(payload, list)
+                merged.append(("update", dict(payload)))
+            else:
+                merged.append((kind, payload))
         return merged
 
-    def _do(self, kind: str, payload: object) -> bool:
+    def _do(self, kind: str, payload: object) -> None:
         if kind == "build":
             assert isinstance(payload, Mapping)
             self.index = SearchIndex.build(payload)
-            return True
+            return
         index = self.index
         if index is None:
-            return False
+            return  # no index yet: the build to come reads the files after this change
         assert isinstance(payload, dict)
         for rel, doc in payload.items():
             index.update_file(rel, doc)
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +164,7 @@ class Session:
         self.notebook = Notebook(self.root)
         self.store = Store(self.root, user_locks=user_locks)
         self.indexer = Indexer(on_indexed)
+        self._index_started = False
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -178,11 +196,12 @@ class Session:
 
     def start_index(self) -> None:
         """Build the search index in the background, from the files as they are now."""
+        self._index_started = True
         self.indexer.build(self.notebook.documents)
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Search, waiting for the index if it is still being built."""
-        if self.index is None:
+        if not self._index_started:
             self.start_index()
         self.indexer.wait()
         index = self.index

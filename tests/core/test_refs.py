@@ -22,8 +22,8 @@ def ref_to(document: Document, title: str, nth: int = 0) -> HeadingRef:
     return HeadingRef.of(document, [h for h in document.headings if h.title == title][nth])
 
 
-def found(ref: HeadingRef, *docs: Document, closest: bool = True) -> tuple[str, str, int] | None:
-    hit = ref.find({d.rel: d for d in docs}, closest=closest)
+def found(ref: HeadingRef, *docs: Document, closest: bool = True, guess: bool = True) -> tuple[str, str, int] | None:
+    hit = ref.find({d.rel: d for d in docs}, closest=closest, guess=guess)
     if hit is None:
         return None
     rel, heading = hit
@@ -68,3 +68,25 @@ def test_a_deleted_question_leaves_the_reference_on_the_one_now_in_its_place() -
     left = doc(BASE.replace("## Why rank r?\n\nBecause small.\n\n", ""))
     assert found(ref, left) == ("a.md", "Same", 0)
     assert found(ref, doc("", "a.md")) is None  # nothing left in the file
+
+
+def test_an_empty_answer_is_no_proof_of_identity() -> None:
+    """Every empty answer is alike: a question without one is followed by title and place,
+    never to a section or another unanswered question, and not at all without a guess."""
+    text = "# LLM\n\n## What is RLHF?\n\nrl\n\n## What is LoRA\n\n## New question\n\n## What is DPO?\n"
+    lora, new = ref_to(doc(text), "What is LoRA"), ref_to(doc(text), "New question")
+    answered = doc(text.replace("## What is LoRA\n", "## What is LoRA?\n\nlow rank\n"))
+    assert found(lora, answered) == ("a.md", "What is LoRA?", 0)
+    assert found(lora, answered, guess=False) is None
+    renamed = doc(text.replace("## New question\n", "## What is QLoRA?\n\nquantised\n"))
+    assert found(new, renamed) == ("a.md", "What is QLoRA?", 0)
+    assert found(new, renamed, guess=False) is None
+
+
+def test_without_a_guess_only_the_same_answer_follows_a_rename() -> None:
+    ref = ref_to(doc(BASE), "Why rank r?")
+    renamed = doc(BASE.replace("## Why rank r?", "## Why is the rank r small?"))
+    assert found(ref, renamed, guess=False) == ("a.md", "Why is the rank r small?", 0)
+    gone = doc(BASE.replace("## Why rank r?\n\nBecause small.\n\n", "## Why rank?\n\nOther.\n\n"))
+    assert found(ref, gone, guess=False) is None
+    assert found(ref, gone) == ("a.md", "Why rank?", 0)  # the cursor may guess

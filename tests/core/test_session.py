@@ -181,3 +181,19 @@ def test_a_failed_write_shows_the_disk(tmp_path: Path) -> None:
         session.mark("f0.md", [heading], True)
     assert [h.title for h in session.documents["f0.md"].headings] == ["Other now"]
     assert isinstance(session.documents["f0.md"], Document)
+
+
+def test_a_wait_queued_before_a_later_build_is_answered_after_it() -> None:
+    from notesui.core.session import Indexer
+
+    first, second, done = {"a.md": None}, {"b.md": None}, threading.Event()
+    merged = Indexer._merged([("build", first), ("mark", done), ("update", [("a.md", None)]), ("build", second)])
+    assert merged == [("build", second), ("mark", done)]
+
+
+def test_waiting_on_a_stopped_indexer_never_hangs(tmp_path: Path) -> None:
+    session = Session.open(make_notes(tmp_path / "notes", 1))
+    session.start_index()
+    session.close()
+    assert session.indexer.wait(WAIT)
+    assert session.indexer.wait(WAIT)  # and after it is gone

@@ -80,7 +80,7 @@ class EditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.ctx.files_changed.subscribe(self, self._files_changed)
+        self.ctx.files_changed.subscribe(self, self._files_changed, immediate=True)
         self._show_warning(
             "; ".join(w[0].upper() + w[1:] for w in self.edit.warnings) + "." if self.edit.warnings else ""
         )
@@ -192,6 +192,8 @@ class EditorScreen(Screen[None]):
 
     @work(group="ask")
     async def _ask_conflict(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         message = (
             f"{self.rel} changed on disk since you started editing, and this section was "
             "changed there too (or can't be found there for sure).\n\n"
@@ -231,6 +233,8 @@ class EditorScreen(Screen[None]):
 
     @work(group="ask")
     async def action_leave(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         if not self.dirty and not self.file_gone:
             self.dismiss()
             return

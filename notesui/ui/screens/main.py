@@ -176,6 +176,8 @@ class MainScreen(Screen[None]):
     @work(group="ask")
     async def _mark_all(self, entry: Entry | None) -> None:
         """``m`` on a section, file or folder: mark (or unmark) every question under it."""
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         scope = [(doc, under) for doc, under in self.scope(entry) if not doc.readonly]
         questions = [h for doc, under in scope for h in doc.questions(under)]
         if entry is None or not questions:
@@ -201,17 +203,19 @@ class MainScreen(Screen[None]):
         )
         if choice != "yes":
             return
-        done = 0
+        done, changed = 0, 0
         for rel, ref in refs:  # the files as they are now: another program may have changed them
             doc = self.documents.get(rel)
             found = ref.find({rel: doc}, closest=False) if ref is not None and doc is not None else None
             if doc is None or (ref is not None and found is None):
+                changed += 1
                 continue
             under = found[1] if found is not None else None
-            done += self.ctx.set_mastered(rel, doc.questions(under), mastered, self.notify)
-        self.notify(
-            f"{'Marked' if mastered else 'Cleared'} {len(questions)} questions in {done} file{'s' if done != 1 else ''}."
-        )
+            marking = list(doc.questions(under))
+            if self.ctx.set_mastered(rel, marking, mastered, self.notify):
+                done += len(marking)
+        skipped = f" {changed} file{'s' if changed != 1 else ''} changed meanwhile: not marked." if changed else ""
+        self.notify(f"{'Marked' if mastered else 'Cleared'} {done} questions.{skipped}")
 
     def _entry_title(self, entry: Entry) -> str:
         scope = self.scope(entry)
@@ -233,6 +237,8 @@ class MainScreen(Screen[None]):
 
     @work(group="ask")
     async def action_review(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         entry, _, _ = self.selected()
         review = ReviewScreen(self.ctx, review_cards(self.scope(entry)))
         summary = await self.app.push_screen_wait(review)
@@ -248,6 +254,8 @@ class MainScreen(Screen[None]):
 
     @work(group="ask")
     async def action_add(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         _, doc, heading = self.selected()
         if doc is None:
             self.notify("Select a question (or a file) to add one after it.", severity="warning")
@@ -263,6 +271,9 @@ class MainScreen(Screen[None]):
         if not title or current is None:
             return
         found = after.find({rel: current}, closest=False) if after is not None else None
+        if after is not None and found is None:
+            self.notify(f"“{after.title}” changed meanwhile: nothing added. Try again.", severity="warning")
+            return
         change = InsertQuestion(current, found[1] if found is not None else None, title)
         if not self.ctx.try_write(rel, change, self.notify):
             return
@@ -275,6 +286,8 @@ class MainScreen(Screen[None]):
 
     @work(group="ask")
     async def action_delete(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         if (selected := self._editable("delete")) is None:
             return
         doc, heading = selected
@@ -323,6 +336,8 @@ class MainScreen(Screen[None]):
 
     @work(group="ask")
     async def action_search(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         search = SearchScreen(self.ctx, self.last_query)
         hit = await self.app.push_screen_wait(search)
         self.last_query = search.typed

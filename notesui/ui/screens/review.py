@@ -98,7 +98,7 @@ class ReviewScreen(Screen[Summary]):
     def current(self) -> tuple[Document, Heading] | None:
         """The current card's file and heading as they are now."""
         number = self.number
-        found = self.cards[number].find(self.ctx.session.documents, or_nearest=False) if number is not None else None
+        found = self.cards[number].find(self.ctx.session.documents, guess=False) if number is not None else None
         return (self.ctx.session.documents[found[0]], found[1]) if found is not None else None
 
     def show_card(self) -> None:
@@ -169,6 +169,8 @@ class ReviewScreen(Screen[Summary]):
 
     @work(group="ask")
     async def action_edit(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         found = self.current()
         if found is not None and self.ctx.writable(found[0], self.notify):
             await self.app.push_screen_wait(EditorScreen(self.ctx, *found))
@@ -187,6 +189,8 @@ class ReviewScreen(Screen[Summary]):
 
     @work(group="ask")
     async def action_finish(self) -> None:
+        if not self.is_current:
+            return  # a dialog is already open: one question at a time
         summary = self.summary()
         message = (
             f"Questions seen: {summary.seen}\nNewly mastered: {summary.newly_mastered}\n"
@@ -202,7 +206,7 @@ class ReviewScreen(Screen[Summary]):
         one is shown afresh."""
         documents = self.ctx.session.documents
         for number, card in enumerate(self.cards):
-            if event.touches(card.rel) and (found := card.find(documents, or_nearest=False)) is not None:
+            if event.touches(card.rel) and (found := card.find(documents, guess=False)) is not None:
                 self.cards[number] = HeadingRef.of(documents[found[0]], found[1])
         if self.number is not None and self.is_current:
             self.show_card()
