@@ -20,6 +20,7 @@ from textual.theme import Theme
 
 from notesui import locations
 from notesui.config import Config
+from notesui.core.document import Document
 from notesui.core.notebook import Diff
 from notesui.core.session import Session
 from notesui.core.text import one_line, strip_controls, visible
@@ -61,7 +62,10 @@ class NotesApp(App[None]):
         self.coalescer = Coalescer()
         self.state = load_state()
         self.session = Session(
-            root, user_locks=locations.state_dir() / "locks", on_indexed=lambda: self.post_message(self.IndexChanged())
+            root,
+            user_locks=locations.state_dir() / "locks",
+            on_indexed=lambda: self.post_message(self.IndexChanged()),
+            parse_later=self._parse_written,
         )
         hide = self.state.hide_mastered if self.state.hide_mastered is not None else self.config.hide_mastered
         prefs = Prefs(hide, self.state.review_order or self.config.review_order)
@@ -80,6 +84,11 @@ class NotesApp(App[None]):
         self.session.start_index()
         if self.live:
             self.start_watching()
+
+    @work(thread=True, group="parse-written")
+    def _parse_written(self, rel: str, data: bytes) -> None:
+        """A big file the app wrote is parsed off the UI thread."""
+        self.call_from_thread(self.session.apply_parsed, Document.parse(data, rel))
 
     def on_notes_app_index_changed(self) -> None:
         if (failure := self.session.indexer.take_failure()) is not None:

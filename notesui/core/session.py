@@ -26,6 +26,10 @@ from notesui.core.store import Change, Conflict, Saved, Store, WriteError, Writt
 
 log = logging.getLogger(__name__)
 
+SYNC_PARSE_BYTES = 256 * 1024
+"""A file up to this size that the app wrote is parsed again at once (a few tens of
+milliseconds); a bigger one by ``parse_later`` when the session has it (off the UI thread)."""
+
 Listener = Callable[[list[FileChange], bool], None]
 """Told of every change applied: the files' new content, and whether another program made it."""
 
@@ -155,10 +159,17 @@ class Session:
         root: the notes folder.
         user_locks: the folder for the per-user write locks (see ``Store``).
         on_indexed: called on the index's thread whenever the index changed.
+        parse_later: ``parse_later(rel, data)`` parses a big file the session wrote somewhere
+            else and hands the result to ``apply_parsed``; without it, it is parsed at once.
     """
 
     def __init__(
-        self, root: str | Path, *, user_locks: Path | None = None, on_indexed: Callable[[], object] | None = None
+        self,
+        root: str | Path,
+        *,
+        user_locks: Path | None = None,
+        on_indexed: Callable[[], object] | None = None,
+        parse_later: Callable[[str, bytes], object] | None = None,
     ) -> None:
         self.root = Path(root)
         self.notebook = Notebook(self.root)
@@ -166,6 +177,8 @@ class Session:
         self.indexer = Indexer(on_indexed)
         self._index_started = False
         self._listeners: list[Listener] = []
+        self.parse_later = parse_later
+        self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
 
     @classmethod
     def open(cls, root: str | Path, **options: object) -> Session:
@@ -218,6 +231,8 @@ class Session:
         changes = list(changes)
         if not changes:
             return changes
+        for rel, _ in changes:  # newer than any parse under way: that one is not applied
+            self._parsing.pop(rel, None)
         self.notebook.apply(changes)
         self.indexer.update(changes)
         for listener in list(self._listeners):
@@ -283,8 +298,21 @@ class Session:
         return Undone(written, copy)
 
     def _written(self, saved: Saved) -> None:
-        if saved.changed or saved.merged:
+        if not (saved.changed or saved.merged):
+            return
+        if self.parse_later is not None and len(saved.data) > SYNC_PARSE_BYTES:
+            self._parsing[saved.rel] = saved.data
+            self.parse_later(saved.rel, saved.data)
+        else:
             self.apply([(saved.rel, Document.parse(saved.data, saved.rel))])
+
+    def apply_parsed(self, doc: Document) -> bool:
+        """Apply what ``parse_later`` parsed, unless the file changed again since (then a
+        newer version is applied or on its way); returns whether it was applied."""
+        if self._parsing.get(doc.rel) is not doc.data:
+            return False
+        self.apply([(doc.rel, doc)])
+        return True
 
     def refresh(self, rel: str) -> None:
         """Show file ``rel`` as it is on disk now (listed with the reason when it can't be

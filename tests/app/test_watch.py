@@ -136,10 +136,12 @@ async def test_new_and_deleted_files(sample_notes: Path) -> None:
         await settle(pilot)
         (sample_notes / "zeta.md").write_text("# Zeta\n\n## Fresh question\n\nyes\n")
         await wait_until(pilot, lambda: any(label.startswith("zeta.md") for label in labels(app)))
+        await settle(pilot)  # the index follows the tree (in order, off the UI thread)
         assert app.session.index is not None
         assert app.session.index.search("fresh question")[0].file == "zeta.md"
         (sample_notes / "zeta.md").unlink()
         await wait_until(pilot, lambda: not any(label.startswith("zeta.md") for label in labels(app)))
+        await settle(pilot)
         assert all(hit.file != "zeta.md" for hit in app.session.index.search("fresh question"))
 
 

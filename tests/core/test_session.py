@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from notesui.core.document import Document
+from notesui.core.edits import MarkChange
 from notesui.core.notebook import FileChange
 from notesui.core.search import SearchIndex
 from notesui.core.session import Session
@@ -197,3 +198,24 @@ def test_waiting_on_a_stopped_indexer_never_hangs(tmp_path: Path) -> None:
     session.close()
     assert session.indexer.wait(WAIT)
     assert session.indexer.wait(WAIT)  # and after it is gone
+
+
+def test_a_big_file_written_is_parsed_later_and_an_older_parse_never_lands(tmp_path: Path) -> None:
+    from notesui.core.session import SYNC_PARSE_BYTES
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "big.md").write_text("## Q\n\n" + "x" * SYNC_PARSE_BYTES + "\n", encoding="utf-8")
+    asked: list[tuple[str, bytes]] = []
+    session = Session(root, parse_later=lambda rel, data: asked.append((rel, data)))
+    session.load()
+    before = session.documents["big.md"]
+    session.mark("big.md", [question(session, "big.md", "Q")], True)
+    assert session.documents["big.md"] is before and len(asked) == 1  # not parsed here
+    marked = Document.parse(asked[0][1], "big.md")
+    session.write("big.md", MarkChange(marked, marked.headings, False, "2026-01-01"))  # a second write
+    assert len(asked) == 2
+    older, newer = (Document.parse(data, rel) for rel, data in asked)
+    assert session.apply_parsed(older) is False  # superseded: never applied
+    assert session.apply_parsed(newer) is True
+    assert not question(session, "big.md", "Q").mastered
