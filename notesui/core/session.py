@@ -181,9 +181,9 @@ class Session:
         self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
 
     @classmethod
-    def open(cls, root: str | Path, **options: object) -> Session:
+    def open(cls, root: str | Path, *, user_locks: Path | None = None) -> Session:
         """A session with every file loaded (the command line's way in)."""
-        session = cls(root, **options)  # type: ignore[arg-type]
+        session = cls(root, user_locks=user_locks)
         session.load()
         return session
 

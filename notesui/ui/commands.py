@@ -45,12 +45,12 @@ class JumpProvider(Provider):
         hide = ctx.prefs.hide_mastered  # hidden in the tree: not offered
         hits = await asyncio.to_thread(index.search, query, PALETTE_LIMIT * (4 if hide else 1))
         documents = ctx.session.documents
-        hits = [hit for hit in hits if hit.ref is not None and not (hide and hidden(documents, hit))]
-        for hit in hits[:PALETTE_LIMIT]:
+        offered = [(hit, hit.ref) for hit in hits if hit.ref is not None and not (hide and hidden(documents, hit))]
+        for hit, ref in offered[:PALETTE_LIMIT]:
             yield Hit(
                 hit.score / 100,
                 hit_title(hit),
-                partial(self.screen.post_message, Jump(hit.ref)),  # type: ignore[arg-type]
+                partial(self.screen.post_message, Jump(ref)),
                 text=hit.title,
                 help=escape(f"Jump to question · {hit_crumbs(hit)}"),  # the palette reads markup
             )

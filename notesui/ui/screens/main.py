@@ -8,6 +8,7 @@ ones) through the context's signals, and tells the App it has opened the notes w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on, work
@@ -53,7 +54,7 @@ class MainScreen(Screen[None]):
         self.opened = False
 
     @property
-    def documents(self):  # type: ignore[no-untyped-def]
+    def documents(self) -> Mapping[str, Document]:
         return self.ctx.session.documents
 
     def compose(self) -> ComposeResult:
