@@ -62,6 +62,11 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+def path_order(rel: str) -> list[list[object]]:
+    """Sort key of a relative path: folder by folder, in natural order."""
+    return [natural_key(p) for p in rel.split("/")]
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """Question counts of a file, a folder or the whole notebook."""
@@ -151,8 +156,8 @@ class Notebook:
                 documents.pop(rel, None)
             else:
                 documents[rel] = doc
-        if list(documents) != sorted(documents, key=self._order):
-            documents = dict(sorted(documents.items(), key=lambda kv: self._order(kv[0])))
+        if list(documents) != sorted(documents, key=path_order):
+            documents = dict(sorted(documents.items(), key=lambda kv: path_order(kv[0])))
         self.documents = documents
 
     def reload(self, rel: str) -> Document | None:
@@ -172,7 +177,7 @@ class Notebook:
         wanted = [rel for rel in rels if rel]
         if rescan:
             present = set(discover(self.root))
-            wanted += sorted((present - base.keys()) | (base.keys() - present), key=self._order)
+            wanted += sorted((present - base.keys()) | (base.keys() - present), key=path_order)
         changes: list[FileChange] = []
         for rel in dict.fromkeys(wanted):
             path = self.root / rel
@@ -188,10 +193,6 @@ class Notebook:
                 continue
             changes.append((rel, doc))
         return Diff(base, changes)
-
-    @staticmethod
-    def _order(rel: str) -> list[list[object]]:
-        return [natural_key(p) for p in rel.split("/")]
 
     # -- shape ----------------------------------------------------------------------
 

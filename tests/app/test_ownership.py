@@ -190,3 +190,37 @@ async def test_a_search_hit_chosen_after_an_insert_above_lands_on_its_question(s
         await pilot.press("enter")
         await settle(pilot)
         assert crumbs(app) == "basics.md › Basics › Unanswered question"
+
+
+async def test_enter_on_delete_and_mark_all_dialogs_is_the_harmless_answer(sample_notes: Path) -> None:
+    basics = sample_notes / "basics.md"
+    before = basics.read_bytes()
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await goto(pilot, "basics.md", "Basics")
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert basics.read_bytes() == before
+
+
+async def test_a_file_deleted_under_the_cursor_leaves_it_on_the_next_file(sample_notes: Path) -> None:
+    (sample_notes / "zeta.md").write_text("# Zeta\n\n## Last question\n\nz\n", encoding="utf-8")
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        (sample_notes / "basics.md").unlink()
+        changed_outside(app, "basics.md")
+        await settle(pilot)
+        assert crumbs(app).startswith("topics/attention.md")
+        await goto(pilot, "zeta.md", "Last question")
+        (sample_notes / "zeta.md").unlink()
+        changed_outside(app, "zeta.md")  # the last file: the one before it
+        await settle(pilot)
+        assert crumbs(app).startswith("topics/attention.md")

@@ -200,6 +200,7 @@ class MainScreen(Screen[None]):
                 message + (f"\n{files} files, one write each." if files > 1 else ""),
                 [(label, "yes"), ("Cancel", "no")],
                 cancel="no",
+                default=1,  # enter is the harmless answer
             )
         )
         if choice != "yes":
@@ -300,6 +301,7 @@ class MainScreen(Screen[None]):
                 f"Delete “{heading.title}”{extra} from {doc.rel}?",
                 [("Delete", "delete"), ("Cancel", "cancel")],
                 cancel="cancel",
+                default=1,  # enter is the harmless answer
             )
         )
         if choice == "delete" and self.ctx.try_write(doc.rel, DeleteSection(doc, heading), self.notify):

@@ -13,7 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from notesui.core.document import Document, Heading
-from notesui.core.notebook import Counts, Folder, Notebook, count
+from notesui.core.notebook import Counts, Folder, Notebook, count, path_order
 from notesui.core.refs import HeadingRef
 from notesui.core.text import one_line
 from notesui.state import Key, Place
@@ -306,8 +306,20 @@ class OutlineTree(Tree[Entry]):
                 node.expand()
                 self._populate(node)
         target = self.entry_for(state.cursor, closest=True) if state.cursor else None
+        if state.cursor is not None and (target is None or target.kind == "file"):
+            rel = state.cursor.rel if isinstance(state.cursor, HeadingRef) else state.cursor[1]
+            if self.notebook is not None and rel not in self.notebook.documents:
+                target = self._in_place_of(rel)  # its file is gone
         if target is not None:
             self.select_entry(self._visible_near(target))
+
+    def _in_place_of(self, rel: str) -> Entry | None:
+        """The file now where ``rel`` was (the next in order, else the last): a file deleted
+        under the cursor leaves it on its neighbour, never on a line out of sight."""
+        rels = list(self.notebook.documents) if self.notebook is not None else []
+        if not rels:
+            return None
+        return Entry("file", next((r for r in rels if path_order(r) > path_order(rel)), rels[-1]))
 
     def _visible_near(self, entry: Entry) -> Entry:
         """``entry``, or, when it is hidden (a question just marked with hide mastered on),
