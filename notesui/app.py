@@ -22,6 +22,7 @@ from notesui import locations
 from notesui.config import Config
 from notesui.core.document import Document
 from notesui.core.notebook import Diff
+from notesui.core.parsecache import ParseCache
 from notesui.core.session import Session
 from notesui.core.text import one_line, strip_controls, visible
 from notesui.core.watch import CHANGED, RESCAN, Coalescer, Watcher
@@ -64,6 +65,7 @@ class NotesApp(App[None]):
         self.session = Session(
             root,
             user_locks=locations.state_dir() / "locks",
+            cache=ParseCache(locations.cache_dir()),
             on_indexed=lambda: self.post_message(self.IndexChanged()),
             parse_later=self._parse_written,
         )

@@ -157,7 +157,12 @@ def _session(directory: str | None, *, report: bool = True) -> Session:
     root = locations.notes_root(directory, _config().notes_dir)
     if not root.is_dir():
         raise UsageError(f"notes folder not found: {root}")
-    session = Session.open(root, user_locks=locations.state_dir() / "locks")
+    from notesui.core.parsecache import ParseCache
+
+    cache = ParseCache(locations.cache_dir())
+    session = Session.open(root, user_locks=locations.state_dir() / "locks", cache=cache)
+    if cache.notice:
+        err(cache.notice)
     if report:
         for rel, reason in session.notebook.skipped:
             err(f"skipped {rel}: {reason}")

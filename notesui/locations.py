@@ -30,6 +30,12 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME)
+
+
 def state_dir() -> Path:
     from platformdirs import user_state_path
 

@@ -32,6 +32,11 @@ markdown-it silently drops the rest of a document once a container nests deeper 
 limit (20 by default), headings included. 100 levels keep the recursion well inside
 Python's limit; a file that still goes deeper gets a visible warning."""
 
+RawHeading = tuple[int, int, int, str, bool]
+"""A heading as the structure parse sees it: level, first line, line after, inline text, setext."""
+Structure = tuple[list[RawHeading], list[str]]
+"""The headings of a text and the parser's warnings (see ``structure_of``)."""
+
 _NEWLINE_BYTES = re.compile(rb"\r\n|\r|\n")
 _SNIFF_BYTES = 8192
 
@@ -92,6 +97,8 @@ class Document:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     _paths: dict[tuple[str, ...], list[Heading]] | None = field(default=None, repr=False, compare=False)
+    structure: Structure | None = field(default=None, repr=False, compare=False)
+    """What the structure parse said of the text (None for a file that is not text)."""
 
     @property
     def readonly(self) -> bool:
@@ -180,25 +187,31 @@ class Document:
         default). Any failure gives a read-only Document with an error."""
         path = Path(path)
         name = rel if rel is not None else path.name
+        data = cls.read(path, name)
+        return data if isinstance(data, Document) else cls.parse(data, name)
+
+    @classmethod
+    def read(cls, path: Path, rel: str) -> bytes | Document:
+        """A file's bytes, or a read-only Document that says why they can't be read."""
         try:
-            data = read_regular(path)
+            return read_regular(path)
         except NotReadable as error:
-            return cls.failed(name, str(error))
+            return cls.failed(rel, str(error))
         except PermissionError:
-            return cls.failed(name, "permission denied: the file can't be read")
+            return cls.failed(rel, "permission denied: the file can't be read")
         except FileNotFoundError:
-            return cls.failed(name, "the file no longer exists")
+            return cls.failed(rel, "the file no longer exists")
         except OSError as error:
-            return cls.failed(name, f"can't be read: {error.strerror or error}")
-        return cls.parse(data, name)
+            return cls.failed(rel, f"can't be read: {error.strerror or error}")
 
     @classmethod
     def failed(cls, rel: str, error: str) -> Document:
         return cls(rel, b"", "", b"", [0, 0], [], Span(0, 0, 0, 0), error=error)
 
     @classmethod
-    def parse(cls, data: bytes, rel: str = "") -> Document:
-        """Parse a file's bytes. Bytes that are not UTF-8 text are kept but made read-only."""
+    def parse(cls, data: bytes, rel: str = "", structure: Structure | None = None) -> Document:
+        """Parse a file's bytes (``structure``: what ``structure_of`` says of them, when it
+        is known). Bytes that are not UTF-8 text are kept but made read-only."""
         error = _sniff_binary(data)
         if error is not None:
             return cls(rel, data, "", b"", [0, len(data)], [], Span(0, 1, 0, len(data)), error)
@@ -218,7 +231,8 @@ class Document:
         if line_starts[-1] != len(data) or len(line_starts) == 1:
             line_starts.append(len(data))
         doc = cls(rel, data, text, bom, line_starts, [], Span(0, 0, 0, 0), error)
-        doc._build(text)
+        doc.structure = structure if structure is not None else structure_of(text)
+        doc._build(doc.structure)
         return doc
 
     def line_span(self, start_line: int, end_line: int) -> Span:
@@ -227,26 +241,9 @@ class Document:
         end_line = max(start_line, min(end_line, last))
         return Span(start_line, end_line, self.line_starts[start_line], self.line_starts[end_line])
 
-    def _build(self, text: str) -> None:
-        parser = _structure_parser()
-        tokens = parser.parse(text)
-        deepest = max((t.level for t in tokens), default=0)
-        if deepest >= STRUCTURE_MAX_NESTING - 1:
-            line = next(
-                (t.map[0] + 1 for t in tokens if t.level >= STRUCTURE_MAX_NESTING - 1 and t.map),
-                1,
-            )
-            self.warnings.append(
-                f"nesting deeper than {STRUCTURE_MAX_NESTING} levels near line {line}: "
-                "headings after it are read as part of that answer"
-            )
-
-        raw: list[tuple[int, int, int, str, bool]] = []  # level, start, end, text, setext
-        for i, token in enumerate(tokens):
-            if token.type == "heading_open" and token.level == 0 and token.map:
-                inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
-                raw.append((int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-"))
-
+    def _build(self, structure: Structure) -> None:
+        raw, warnings = structure
+        self.warnings.extend(warnings)
         end_of_file = self.line_count
         first = raw[0][1] if raw else end_of_file
         self.preamble = self.line_span(0, first)
@@ -281,6 +278,30 @@ class Document:
             open_.append(heading)
         for heading in open_:
             close(heading, end_of_file)
+
+
+def structure_of(text: str) -> Structure:
+    """The headings of ``text`` (level, first line, line after, inline text, setext) and
+    the parser's warnings: all a Document needs of markdown-it (the slow part of a parse),
+    so it can be kept by content (``core.parsecache``)."""
+    tokens = _structure_parser().parse(text)
+    warnings: list[str] = []
+    deepest = max((t.level for t in tokens), default=0)
+    if deepest >= STRUCTURE_MAX_NESTING - 1:
+        line = next(
+            (t.map[0] + 1 for t in tokens if t.level >= STRUCTURE_MAX_NESTING - 1 and t.map),
+            1,
+        )
+        warnings.append(
+            f"nesting deeper than {STRUCTURE_MAX_NESTING} levels near line {line}: "
+            "headings after it are read as part of that answer"
+        )
+    raw: list[RawHeading] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.map:
+            inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
+            raw.append((int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-"))
+    return raw, warnings
 
 
 def splice(data: bytes, span: Span, new: bytes) -> bytes:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from notesui.core.document import Document, Heading
 from notesui.core.files import NotReadable, read_regular
+from notesui.core.parsecache import ParseCache, digest
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -125,14 +126,15 @@ class Notebook:
     so a reference to it is a snapshot that other threads may read while the notebook moves
     on (the search index is built from one)."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], cache: ParseCache | None = None) -> None:
         self.root = Path(root)
+        self.cache = cache
         self.documents: Mapping[str, Document] = {}
         self.skipped: list[tuple[str, str]] = []  # paths not read, and why
 
     @classmethod
-    def open(cls, root: str | os.PathLike[str]) -> Notebook:
-        notebook = cls(root)
+    def open(cls, root: str | os.PathLike[str], cache: ParseCache | None = None) -> Notebook:
+        notebook = cls(root, cache)
         notebook.load()
         return notebook
 
@@ -141,7 +143,24 @@ class Notebook:
         skipped: list[tuple[str, str]] = []
         rels = discover(self.root, skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            docs = list(pool.map(self._read, rels))
+            read = list(pool.map(lambda rel: Document.read(self.root / rel, rel), rels))
+            keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
+            known = self.cache.get_many(keys.values()) if self.cache is not None else {}
+
+            def parse(rel: str, data: bytes | Document) -> Document:
+                if isinstance(data, Document):
+                    return data
+                return Document.parse(data, rel, known.get(keys[rel]))
+
+            docs = list(pool.map(parse, rels, read))
+        if self.cache is not None:
+            self.cache.put_many(
+                {
+                    keys[doc.rel]: doc.structure
+                    for doc in docs
+                    if doc.structure is not None and keys.get(doc.rel) not in known
+                }
+            )
         self.skipped = skipped
         self.documents = dict(zip(rels, docs))
 

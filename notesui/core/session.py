@@ -21,6 +21,7 @@ from notesui.core.document import Document, Heading
 from notesui.core.edits import MarkChange
 from notesui.core.mastery import today
 from notesui.core.notebook import Diff, FileChange, Notebook
+from notesui.core.parsecache import ParseCache
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Change, Conflict, Saved, Store, WriteError, Written, clean_stale_temps
 
@@ -158,6 +159,7 @@ class Session:
     Args:
         root: the notes folder.
         user_locks: the folder for the per-user write locks (see ``Store``).
+        cache: where the structure of files already seen is kept (see ``parsecache``).
         on_indexed: called on the index's thread whenever the index changed.
         parse_later: ``parse_later(rel, data)`` parses a big file the session wrote somewhere
             else and hands the result to ``apply_parsed``; without it, it is parsed at once.
@@ -168,11 +170,12 @@ class Session:
         root: str | Path,
         *,
         user_locks: Path | None = None,
+        cache: ParseCache | None = None,
         on_indexed: Callable[[], object] | None = None,
         parse_later: Callable[[str, bytes], object] | None = None,
     ) -> None:
         self.root = Path(root)
-        self.notebook = Notebook(self.root)
+        self.notebook = Notebook(self.root, cache)
         self.store = Store(self.root, user_locks=user_locks)
         self.indexer = Indexer(on_indexed)
         self._index_started = False
@@ -181,9 +184,9 @@ class Session:
         self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
 
     @classmethod
-    def open(cls, root: str | Path, *, user_locks: Path | None = None) -> Session:
+    def open(cls, root: str | Path, *, user_locks: Path | None = None, cache: ParseCache | None = None) -> Session:
         """A session with every file loaded (the command line's way in)."""
-        session = cls(root, user_locks=user_locks)
+        session = cls(root, user_locks=user_locks, cache=cache)
         session.load()
         return session
 
@@ -222,6 +225,8 @@ class Session:
 
     def close(self) -> None:
         self.indexer.stop()
+        if self.notebook.cache is not None:
+            self.notebook.cache.close()
 
     # -- the one way changes come in -----------------------------------------------------
 

@@ -106,6 +106,8 @@ class MainScreen(Screen[None]):
             )
         if not notebook.documents:
             self.notify(f"No .md files under {notebook.root}", severity="warning")
+        if notebook.cache is not None and notebook.cache.notice:
+            self.notify(notebook.cache.notice, severity="warning", timeout=8)
         self._offer_drafts()
 
     @work(group="ask")

@@ -1,0 +1,111 @@
+"""What the structure parse said of each file's content, kept in the user cache folder.
+
+The slow part of opening notes is markdown-it's block parse (``document.structure_of``); its
+result depends only on a file's bytes, so it is kept by their digest (the bytes are always
+read and hashed: a file changed without changing its size or time is still a miss). One
+SQLite file per format version, so another notesui version never reads this one's. The
+cache only speeds things up: any problem with it (corrupt, unwritable, locked by another
+process for too long) is said once in ``notice`` and the notes are parsed as if it were not
+there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from notesui.core.document import STRUCTURE_MAX_NESTING, Structure
+
+VERSION = f"1-n{STRUCTURE_MAX_NESTING}"
+"""Bump when ``structure_of``'s output (or how it is stored) changes."""
+
+BATCH = 500
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class ParseCache:
+    """``get_many`` and ``put_many`` structures by content digest (see the module)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / f"structure-v{VERSION}.sqlite"
+        self.notice: str | None = None
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self._broken:
+            return self._db
+        for attempt in (1, 2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS structure (key BLOB PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("SELECT count(*) FROM structure WHERE key = x'00'").fetchone()
+                self._db = db
+                return db
+            except sqlite3.DatabaseError as error:  # not a database (corrupt): start afresh
+                if attempt == 2 or not self.path.exists():
+                    self._fail(error)
+                    return None
+                self.notice = f"the parse cache {self.path} was unreadable ({error}); it is rebuilt"
+                for stale in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
+            except (OSError, sqlite3.Error) as error:
+                self._fail(error)
+                return None
+        return None
+
+    def _fail(self, error: Exception) -> None:
+        self._broken = True
+        self.notice = f"the parse cache {self.path} can't be used ({error}); notes are parsed afresh"
+        return None
+
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Structure]:
+        """The structures known for ``keys`` (the others are simply missing)."""
+        db = self._connect()
+        wanted = list(dict.fromkeys(keys))
+        found: dict[bytes, Structure] = {}
+        if db is None:
+            return found
+        try:
+            for start in range(0, len(wanted), BATCH):
+                chunk = wanted[start : start + BATCH]
+                marks = ",".join("?" * len(chunk))
+                for key, value in db.execute(f"SELECT key, value FROM structure WHERE key IN ({marks})", chunk):
+                    found[bytes(key)] = _decode(value)
+        except (sqlite3.Error, ValueError, TypeError) as error:
+            self._fail(error)
+            return {}
+        return found
+
+    def put_many(self, items: Mapping[bytes, Structure]) -> None:
+        db = self._connect()
+        if db is None or not items:
+            return
+        rows = [(key, json.dumps(structure, ensure_ascii=False)) for key, structure in items.items()]
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO structure (key, value) VALUES (?, ?)", rows)
+        except sqlite3.Error as error:
+            self._fail(error)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _decode(value: str) -> Structure:
+    raw, warnings = json.loads(value)
+    headings = [(int(a), int(b), int(c), str(d), bool(e)) for a, b, c, d, e in raw]
+    return headings, [str(w) for w in warnings]

@@ -1,0 +1,138 @@
+"""The parse cache: kept by content, only an accelerator, never fatal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from notesui.core import document
+from notesui.core.document import Document
+from notesui.core.notebook import Notebook
+from notesui.core.parsecache import ParseCache
+
+from strategies import documents
+
+
+def shape(doc: Document) -> list[tuple[object, ...]]:
+    return [(h.level, h.title, h.heading, h.answer, h.section, h.parent, h.mastered) for h in doc.headings]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the structure parses (markdown-it) done."""
+    calls: list[int] = []
+    real = document.structure_of
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(document, "structure_of", counting)
+    return calls
+
+
+def notes(root: Path) -> Path:
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\n## Question one?\n\nanswer\n", encoding="utf-8")
+    (root / "b.md").write_text("# B\n\n## Question two?\n\nanswer\n", encoding="utf-8")
+    return root
+
+
+def test_a_second_open_parses_nothing_and_gives_the_same_notes(tmp_path: Path, parses: list[int]) -> None:
+    root = notes(tmp_path / "notes")
+    cold = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    assert len(parses) == 2
+    warm = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    assert len(parses) == 2  # every structure came from the cache
+    assert {rel: shape(doc) for rel, doc in warm.documents.items()} == {
+        rel: shape(doc) for rel, doc in cold.documents.items()
+    }
+
+
+def test_same_size_and_time_but_other_bytes_is_a_miss(tmp_path: Path, parses: list[int]) -> None:
+    root = notes(tmp_path / "notes")
+    Notebook.open(root, ParseCache(tmp_path / "cache"))
+    path = root / "a.md"
+    info = path.stat()
+    path.write_text("# A\n\n## Question One!\n\nanswer\n", encoding="utf-8")  # same length
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    warm = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    assert len(parses) == 3  # a.md again, not b.md
+    assert [h.title for h in warm.documents["a.md"].headings] == ["A", "Question One!"]
+
+
+def test_a_corrupt_cache_is_said_once_and_rebuilt(tmp_path: Path, parses: list[int]) -> None:
+    root = notes(tmp_path / "notes")
+    cache = ParseCache(tmp_path / "cache")
+    Notebook.open(root, cache)
+    cache.close()
+    cache.path.write_bytes(b"this is not a database" * 100)
+    again = ParseCache(tmp_path / "cache")
+    notebook = Notebook.open(root, again)
+    assert again.notice is not None and "rebuilt" in again.notice
+    assert [h.title for h in notebook.documents["b.md"].headings] == ["B", "Question two?"]
+    assert Notebook.open(root, ParseCache(tmp_path / "cache")).documents.keys() == {"a.md", "b.md"}
+    assert len(parses) == 4  # parsed again once after the corruption, then from the rebuilt cache
+
+
+def test_an_unusable_cache_folder_only_costs_speed(tmp_path: Path) -> None:
+    root = notes(tmp_path / "notes")
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be")
+    cache = ParseCache(blocker)
+    notebook = Notebook.open(root, cache)
+    assert cache.notice is not None and len(notebook.documents) == 2
+
+
+def test_another_format_version_is_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notesui.core import parsecache
+
+    first = ParseCache(tmp_path).path
+    monkeypatch.setattr(parsecache, "VERSION", "999")
+    assert ParseCache(tmp_path).path != first
+
+
+def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    for n in range(60):
+        (root / f"f{n}.md").write_text(f"# F{n}\n\n## Q{n}?\n\n" + "text\n" * 50, encoding="utf-8")
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from notesui.core.notebook import Notebook
+        from notesui.core.parsecache import ParseCache
+        for _ in range(3):
+            cache = ParseCache(Path({str(tmp_path / "cache")!r}))
+            notebook = Notebook.open(Path({str(root)!r}), cache)
+            assert len(notebook.documents) == 60 and cache.notice is None, cache.notice
+            cache.close()
+        print("ok")
+    """)
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0 and out.strip() == "ok", err
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents())
+def test_a_cached_structure_gives_the_same_document(data: bytes) -> None:
+    fresh = Document.parse(data, "x.md")
+    if fresh.structure is None:
+        return
+    import json
+
+    from notesui.core.parsecache import _decode
+
+    kept = _decode(json.dumps(fresh.structure, ensure_ascii=False))
+    again = Document.parse(data, "x.md", kept)
+    assert shape(again) == shape(fresh) and again.warnings == fresh.warnings and again.preamble == fresh.preamble
