@@ -8,6 +8,7 @@ read at most ``limit + 1`` bytes.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 
@@ -74,3 +75,8 @@ def read_fd(fd: int, limit: int | None = None) -> bytes:
 
 def too_large(size: int, limit: int) -> str:
     return f"file too large to open ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)"
+
+
+def digest(data: bytes) -> str:
+    """The digest notesui knows content by (own writes, undo, the parse cache, questions)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notesui.core.document import Document, Heading
-from notesui.core.files import NotReadable, read_regular
-from notesui.core.parsecache import ParseCache, digest
+from notesui.core.files import NotReadable, digest, read_regular
+from notesui.core.parsecache import ParseCache
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -53,7 +53,7 @@ def discover(root: Path, skipped: list[tuple[str, str]] | None = None) -> list[s
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
             found.append((rel_folder / name).as_posix())
-    return sorted(found, key=lambda rel: [natural_key(p) for p in rel.split("/")])
+    return sorted(found, key=path_order)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -82,6 +82,13 @@ class Counts:
             self.answered + other.answered,
             self.mastered + other.mastered,
         )
+
+
+def all_mastered(doc: Document, heading: Heading) -> bool:
+    """Whether ``heading`` has questions (itself, or under it) and every one is mastered:
+    what "hide mastered" hides."""
+    counts = count(doc, heading)
+    return counts.questions > 0 and counts.mastered == counts.questions
 
 
 def count(doc: Document, under: Heading | None = None) -> Counts:
@@ -144,13 +151,15 @@ class Notebook:
         rels = discover(self.root, skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
             read = list(pool.map(lambda rel: Document.read(self.root / rel, rel), rels))
-            keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
+            keys = {}
+            if self.cache is not None:  # the bytes are always hashed: never trusted by size or time
+                keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
             known = self.cache.get_many(keys.values()) if self.cache is not None else {}
 
             def parse(rel: str, data: bytes | Document) -> Document:
                 if isinstance(data, Document):
                     return data
-                return Document.parse(data, rel, known.get(keys[rel]))
+                return Document.parse(data, rel, known.get(keys.get(rel, "")))
 
             docs = list(pool.map(parse, rels, read))
         if self.cache is not None:

@@ -12,7 +12,6 @@ there.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -20,14 +19,10 @@ from pathlib import Path
 
 from notesui.core.document import STRUCTURE_MAX_NESTING, Structure
 
-VERSION = f"1-n{STRUCTURE_MAX_NESTING}"
+VERSION = f"2-n{STRUCTURE_MAX_NESTING}"
 """Bump when ``structure_of``'s output (or how it is stored) changes."""
 
 BATCH = 500
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class ParseCache:
@@ -47,8 +42,8 @@ class ParseCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS structure (key BLOB PRIMARY KEY, value TEXT NOT NULL)")
-                db.execute("SELECT count(*) FROM structure WHERE key = x'00'").fetchone()
+                db.execute("CREATE TABLE IF NOT EXISTS structure (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.execute("SELECT count(*) FROM structure WHERE key = ''").fetchone()
                 self._db = db
                 return db
             except sqlite3.DatabaseError as error:  # not a database (corrupt): start afresh
@@ -69,11 +64,11 @@ class ParseCache:
         self.notice = f"the parse cache {self.path} can't be used ({error}); notes are parsed afresh"
         return None
 
-    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Structure]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Structure]:
         """The structures known for ``keys`` (the others are simply missing)."""
         db = self._connect()
         wanted = list(dict.fromkeys(keys))
-        found: dict[bytes, Structure] = {}
+        found: dict[str, Structure] = {}
         if db is None:
             return found
         try:
@@ -81,13 +76,13 @@ class ParseCache:
                 chunk = wanted[start : start + BATCH]
                 marks = ",".join("?" * len(chunk))
                 for key, value in db.execute(f"SELECT key, value FROM structure WHERE key IN ({marks})", chunk):
-                    found[bytes(key)] = _decode(value)
+                    found[str(key)] = _decode(value)
         except (sqlite3.Error, ValueError, TypeError) as error:
             self._fail(error)
             return {}
         return found
 
-    def put_many(self, items: Mapping[bytes, Structure]) -> None:
+    def put_many(self, items: Mapping[str, Structure]) -> None:
         db = self._connect()
         if db is None or not items:
             return

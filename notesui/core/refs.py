@@ -12,11 +12,11 @@ guesses; writes based on bytes use ``edits.Anchor``.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from notesui.core.document import Document, Heading
+from notesui.core.files import digest
 
 SIMILAR_TITLE = 60.0
 """How alike (rapidfuzz ratio, 0–100) a renamed title must be to be taken for the old one."""
@@ -25,7 +25,7 @@ SIMILAR_TITLE = 60.0
 def _digest(doc: Document, heading: Heading) -> str:
     """A short digest of the answer; "" for none (every empty answer is alike: no proof)."""
     answer = doc.span_bytes(heading.answer).strip()
-    return hashlib.blake2b(answer, digest_size=8).hexdigest() if answer else ""
+    return digest(answer) if answer else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ import contextlib
 import errno
 import fcntl
 import functools
-import hashlib
 import os
 import secrets
 import stat
@@ -43,7 +42,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from notesui.core.files import NotReadable, kind_problem, read_fd, read_regular
+from notesui.core.files import NotReadable, digest, kind_problem, read_fd, read_regular
 
 TEMP_MARK = ".notesui-"
 TEMP_SUFFIX = ".tmp"
@@ -60,10 +59,6 @@ MAX_ROUNDS = 20
 SPACE_MARGIN = 64 * 1024
 NAME_MAX = 255
 """Bytes in a file name on the usual file systems."""
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def is_temp_name(name: str) -> bool:

@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from notesui.core.document import Document
-from notesui.core.notebook import count
+from notesui.core.notebook import all_mastered
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.text import one_line
 from notesui.ui.context import Context
@@ -64,11 +64,7 @@ def hidden(documents: Mapping[str, Document], hit: Hit) -> bool:
     if found is None:
         return hit.mastered
     doc = documents[found[0]]
-    for above in doc.path_of(found[1]):
-        counts = count(doc, above)
-        if counts.questions and counts.mastered == counts.questions:
-            return True
-    return False
+    return any(all_mastered(doc, above) for above in doc.path_of(found[1]))
 
 
 class SearchScreen(ModalScreen[Hit | None]):

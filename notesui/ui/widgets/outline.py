@@ -13,7 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from notesui.core.document import Document, Heading
-from notesui.core.notebook import Counts, Folder, Notebook, count, path_order
+from notesui.core.notebook import Counts, Folder, Notebook, all_mastered, count, path_order
 from notesui.core.refs import HeadingRef
 from notesui.core.text import one_line
 from notesui.state import Key, Place
@@ -121,10 +121,7 @@ class OutlineTree(Tree[Entry]):
 
     def _hidden(self, doc: Document, heading: Heading) -> bool:
         """With hide mastered on: a heading whose every question is mastered."""
-        if not self.hide_mastered:
-            return False
-        counts = count(doc, heading)
-        return counts.questions > 0 and counts.mastered == counts.questions
+        return self.hide_mastered and all_mastered(doc, heading)
 
     def _add_heading_children(self, node: TreeNode[Entry], doc: Document, ids: list[int]) -> None:
         for index in ids:
