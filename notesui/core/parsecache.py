@@ -23,6 +23,7 @@ VERSION = f"2-n{STRUCTURE_MAX_NESTING}"
 """Bump when ``structure_of``'s output (or how it is stored) changes."""
 
 BATCH = 500
+BUSY_SECONDS = 5.0
 
 
 class ParseCache:
@@ -40,29 +41,37 @@ class ParseCache:
         for attempt in (1, 2):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
-                db.execute("PRAGMA journal_mode=WAL")
+                db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
                 db.execute("CREATE TABLE IF NOT EXISTS structure (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 db.execute("SELECT count(*) FROM structure WHERE key = ''").fetchone()
                 self._db = db
                 return db
-            except sqlite3.DatabaseError as error:  # not a database (corrupt): start afresh
-                if attempt == 2 or not self.path.exists():
+            except sqlite3.Error as error:
+                if attempt == 2 or not _corrupt(error) or not self.path.exists():
                     self._fail(error)
                     return None
+                # not a database (corrupt): start afresh
                 self.notice = f"the parse cache {self.path} was unreadable ({error}); it is rebuilt"
                 for stale in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
                     with contextlib.suppress(OSError):
                         stale.unlink()
-            except (OSError, sqlite3.Error) as error:
+            except OSError as error:
                 self._fail(error)
                 return None
         return None
 
     def _fail(self, error: Exception) -> None:
+        """Stop using the cache for this session, saying why once."""
         self._broken = True
-        self.notice = f"the parse cache {self.path} can't be used ({error}); notes are parsed afresh"
-        return None
+        self.close()
+        if _busy(error):
+            self.notice = (
+                f"the parse cache {self.path} is busy (another notesui is writing it); notes are parsed afresh"
+            )
+        else:
+            self.notice = f"the parse cache {self.path} can't be used ({error}); notes are parsed afresh"
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Structure]:
         """The structures known for ``keys`` (the others are simply missing)."""
@@ -98,6 +107,20 @@ class ParseCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+
+def _code(error: Exception) -> int:
+    return int(getattr(error, "sqlite_errorcode", -1)) & 0xFF  # the primary code of an extended one
+
+
+def _corrupt(error: Exception) -> bool:
+    """The file is not (or no longer) a database: only then may it be thrown away."""
+    return _code(error) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _busy(error: Exception) -> bool:
+    """Another process held the cache longer than ``BUSY_SECONDS``: nothing is wrong with it."""
+    return _code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _decode(value: str) -> Structure:

@@ -98,6 +98,36 @@ def test_another_format_version_is_another_file(tmp_path: Path, monkeypatch: pyt
     assert ParseCache(tmp_path).path != first
 
 
+def test_a_cache_locked_by_another_process_is_waited_for_or_skipped_never_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from notesui.core import parsecache
+
+    root = notes(tmp_path / "notes")
+    first = ParseCache(tmp_path / "cache")
+    Notebook.open(root, first)
+    first.close()
+    holder = sqlite3.connect(first.path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=DELETE")  # readers wait for a writer again
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(parsecache, "BUSY_SECONDS", 0.2)
+    busy = ParseCache(tmp_path / "cache")
+    notebook = Notebook.open(root, busy)
+    assert len(notebook.documents) == 2
+    assert busy.notice is not None and "busy" in busy.notice and "rebuilt" not in busy.notice
+    busy.close()
+    holder.execute("COMMIT")
+    holder.close()
+    assert first.path.exists()
+    kept = ParseCache(tmp_path / "cache")
+    from notesui.core.files import digest
+
+    assert len(kept.get_many(digest(path.read_bytes()) for path in root.glob("*.md"))) == 2
+    assert kept.notice is None
+
+
 def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     root.mkdir()
@@ -107,7 +137,7 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
         from pathlib import Path
         from notesui.core.notebook import Notebook
         from notesui.core.parsecache import ParseCache
-        for _ in range(3):
+        for _ in range(6):
             cache = ParseCache(Path({str(tmp_path / "cache")!r}))
             notebook = Notebook.open(Path({str(root)!r}), cache)
             assert len(notebook.documents) == 60 and cache.notice is None, cache.notice
@@ -116,7 +146,7 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
     """)
     runs = [
         subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
+        for _ in range(3)
     ]
     for run in runs:
         out, err = run.communicate(timeout=120)
