@@ -361,7 +361,8 @@ def _mark(session: Session, ref: str, options: argparse.Namespace) -> None:
 
 
 def cmd_stats(options: argparse.Namespace) -> int:
-    from notesui.core.notebook import Counts, count
+    from notesui.core.document import Counts
+    from notesui.core.notebook import count
     from notesui.core.text import visible
 
     rows = [(rel, count(doc)) for rel, doc in _session(options.dir).documents.items()]

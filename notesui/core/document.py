@@ -12,9 +12,11 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,23 +84,106 @@ class Heading:
         return self.has_answer or not self.children
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Question counts of a file, a folder or the whole notebook."""
+
+    questions: int = 0
+    answered: int = 0
+    mastered: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.questions + other.questions,
+            self.answered + other.answered,
+            self.mastered + other.mastered,
+        )
+
+
+StructureSource = Structure | Callable[[], Structure | None] | None
+"""A structure, a way to get it (decoding a cached one: None if it can't), or None: parse the
+text when it is needed."""
+
+_BUILDING = threading.Lock()
+
+
 @dataclass(slots=True)
 class Document:
     """A parsed notes file. ``rel`` is its path relative to the notes folder (``/``-separated);
-    ``data`` holds its exact bytes; spans index into them."""
+    ``data`` holds its exact bytes; spans index into them.
+
+    The headings are built on first use (from the structure, parsing the text then if it is
+    not known yet), so a notebook of thousands of files opens without building them all:
+    ``parsed`` says whether that work is still to do."""
 
     rel: str
     data: bytes
     text: str
     bom: bytes
     line_starts: list[int]
-    headings: list[Heading]
-    preamble: Span
     error: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    _source: StructureSource = field(default=None, repr=False, compare=False)
+    _counts: Counts | None = field(default=None, repr=False, compare=False)
+    _structure: Structure | None = field(default=None, repr=False, compare=False)
+    _headings: list[Heading] | None = field(default=None, repr=False, compare=False)
+    _preamble: Span | None = field(default=None, repr=False, compare=False)
+    _warnings: list[str] = field(default_factory=list, repr=False, compare=False)
     _paths: dict[tuple[str, ...], list[Heading]] | None = field(default=None, repr=False, compare=False)
-    structure: Structure | None = field(default=None, repr=False, compare=False)
-    """What the structure parse said of the text (None for a file that is not text)."""
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the structure is known (from the cache or a parse), so using the headings
+        costs no markdown parse."""
+        return self._structure is not None or self._source is not None
+
+    @property
+    def structure(self) -> Structure:
+        """What the structure parse says of the text (parsed now if it is not known)."""
+        if self._structure is None:
+            source = self._source
+            structure = source() if callable(source) else source
+            if structure is None:
+                structure = structure_of(self.text) if self.text else ([], [])
+                if callable(source):  # a cache entry that can't be decoded: nor trusted
+                    self._counts = None
+            self.provide(structure)
+        assert self._structure is not None
+        return self._structure
+
+    def provide(self, structure: Structure) -> None:
+        """The structure, parsed elsewhere (another thread or process)."""
+        if self._structure is None:
+            self._structure, self._source = structure, None
+
+    @property
+    def headings(self) -> list[Heading]:
+        if self._headings is None:
+            structure = self.structure  # outside the lock: parses run in parallel
+            with _BUILDING:
+                if self._headings is None:
+                    self._build(structure)
+        assert self._headings is not None
+        return self._headings
+
+    @property
+    def preamble(self) -> Span:
+        """The lines before the first heading (the whole file when it has none)."""
+        if self._preamble is None:
+            self.headings  # noqa: B018 -- builds it
+        assert self._preamble is not None
+        return self._preamble
+
+    @property
+    def warnings(self) -> list[str]:
+        self.headings  # noqa: B018 -- builds them
+        return self._warnings
+
+    @property
+    def counts(self) -> Counts:
+        """The file's question counts (known from the cache without building the headings)."""
+        if self._counts is None:
+            self._counts = count_questions(self.questions())
+        return self._counts
 
     @property
     def readonly(self) -> bool:
@@ -206,15 +291,25 @@ class Document:
 
     @classmethod
     def failed(cls, rel: str, error: str) -> Document:
-        return cls(rel, b"", "", b"", [0, 0], [], Span(0, 0, 0, 0), error=error)
+        return cls(rel, b"", "", b"", [0, 0], error, ([], []))
 
     @classmethod
-    def parse(cls, data: bytes, rel: str = "", structure: Structure | None = None) -> Document:
-        """Parse a file's bytes (``structure``: what ``structure_of`` says of them, when it
-        is known). Bytes that are not UTF-8 text are kept but made read-only."""
+    def parse(
+        cls,
+        data: bytes,
+        rel: str = "",
+        structure: StructureSource = None,
+        *,
+        counts: Counts | None = None,
+        lazy: bool = False,
+    ) -> Document:
+        """Parse a file's bytes. ``structure``: what ``structure_of`` says of them, or how to
+        get it, when that is known (``counts`` too); with ``lazy``, an unknown structure is
+        parsed when the headings are first used, else now. Bytes that are not UTF-8 text are
+        kept but made read-only."""
         error = _sniff_binary(data)
         if error is not None:
-            return cls(rel, data, "", b"", [0, len(data)], [], Span(0, 1, 0, len(data)), error)
+            return cls(rel, data, "", b"", [0, len(data)], error, ([], []))
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         body = data[len(bom) :]
         try:
@@ -226,13 +321,10 @@ class Document:
                 f"not valid UTF-8 (byte 0x{bad:02x} at offset {len(bom) + exc.start}); "
                 "shown read-only with replacement characters"
             )
-        line_starts = [len(bom)]
-        line_starts.extend(m.end() for m in _NEWLINE_BYTES.finditer(data, len(bom)))
-        if line_starts[-1] != len(data) or len(line_starts) == 1:
-            line_starts.append(len(data))
-        doc = cls(rel, data, text, bom, line_starts, [], Span(0, 0, 0, 0), error)
-        doc.structure = structure if structure is not None else structure_of(text)
-        doc._build(doc.structure)
+        line_starts = _line_starts(data, len(bom))
+        doc = cls(rel, data, text, bom, line_starts, error, structure, counts)
+        if not lazy:
+            doc.headings  # noqa: B018 -- builds them
         return doc
 
     def line_span(self, start_line: int, end_line: int) -> Span:
@@ -243,41 +335,62 @@ class Document:
 
     def _build(self, structure: Structure) -> None:
         raw, warnings = structure
-        self.warnings.extend(warnings)
-        end_of_file = self.line_count
-        first = raw[0][1] if raw else end_of_file
-        self.preamble = self.line_span(0, first)
+        self._warnings = list(warnings)
+        starts = self.line_starts
+        last = len(starts) - 1
+        data = self.data
+
+        def span(start_line: int, end_line: int) -> Span:  # line_span, inlined for the hot loop
+            start_line = min(start_line, last)
+            end_line = max(start_line, min(end_line, last))
+            return Span(start_line, end_line, starts[start_line], starts[end_line])
+
+        self._preamble = span(0, raw[0][1] if raw else last)
+        headings: list[Heading] = []
         open_: list[Heading] = []  # headings whose section is still running
-
-        def close(heading: Heading, end_line: int) -> None:
-            heading.section = self.line_span(heading.line, end_line)
-
         for index, (level, start, end, inline, setext) in enumerate(raw):
-            next_start = raw[index + 1][1] if index + 1 < len(raw) else end_of_file
+            next_start = raw[index + 1][1] if index + 1 < len(raw) else last
             while open_ and open_[-1].level >= level:
-                close(open_.pop(), start)
+                done = open_.pop()
+                done.section = span(done.line, start)
             parent = open_[-1] if open_ else None
-            *title_lines, last_line = inline.split("\n")
-            mark = split_marker(last_line)
+            if "\n" in inline:  # a setext heading's text may run over lines
+                *title_lines, last_line = inline.split("\n")
+                mark = split_marker(last_line)
+                title = one_line(" ".join([*title_lines, mark.title]))
+            else:
+                mark = split_marker(inline)
+                title = one_line(mark.title)
+            answer = span(end, next_start)
             heading = Heading(
                 index=index,
                 level=level,
-                title=one_line(" ".join([*title_lines, mark.title])),
-                heading=self.line_span(start, end),
-                answer=self.line_span(end, next_start),
-                section=self.line_span(start, end_of_file),
+                title=title,
+                heading=span(start, end),
+                answer=answer,
+                section=answer,  # until the section closes (below)
                 parent=parent.index if parent else None,
                 mastered=mark.mastered,
                 mastered_on=mark.date,
                 setext=setext,
+                has_answer=bool(data[answer.start : answer.end].strip()),
             )
-            heading.has_answer = bool(self.span_bytes(heading.answer).strip())
             if parent is not None:
                 parent.children.append(index)
-            self.headings.append(heading)
+            headings.append(heading)
             open_.append(heading)
         for heading in open_:
-            close(heading, end_of_file)
+            heading.section = span(heading.line, last)
+        self._headings = headings
+
+
+def count_questions(questions: Iterable[Heading]) -> Counts:
+    total = answered = mastered = 0
+    for heading in questions:
+        total += 1
+        answered += heading.has_answer
+        mastered += heading.mastered
+    return Counts(total, answered, mastered)
 
 
 def structure_of(text: str) -> Structure:
@@ -302,6 +415,20 @@ def structure_of(text: str) -> Structure:
             inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
             raw.append((int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-"))
     return raw, warnings
+
+
+def _line_starts(data: bytes, start: int) -> list[int]:
+    """The offset of every line of ``data`` from ``start``, and the end (lines end with LF,
+    CRLF or CR; a last line without an ending is a line)."""
+    if b"\r" in data:
+        starts = [start]
+        starts.extend(m.end() for m in _NEWLINE_BYTES.finditer(data, start))
+    else:  # the common case, at C speed: each line's length + 1, summed
+        starts = list(accumulate(map((1).__add__, map(len, data[start:].split(b"\n"))), initial=start))
+        starts.pop()  # the "line" after the last piece, which has no newline
+    if starts[-1] != len(data) or len(starts) == 1:
+        starts.append(len(data))
+    return starts
 
 
 def splice(data: bytes, span: Span, new: bytes) -> bytes:

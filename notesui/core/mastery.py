@@ -25,7 +25,7 @@ class TitleMark:
 
 def split_marker(heading_text: str) -> TitleMark:
     """Split a heading's inline text into the bare title and the marker it ends with."""
-    match = MARKER_RE.search(heading_text)
+    match = MARKER_RE.search(heading_text) if "-->" in heading_text else None
     if match is None:
         return TitleMark(heading_text.strip(), False, None)
     return TitleMark(heading_text[: match.start()].strip(), True, match.group("date"))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notesui.core.document import Document, Heading
+from notesui.core import document
+from notesui.core.document import Counts, Document, Heading, Structure, count_questions
 from notesui.core.files import NotReadable, digest, read_regular
 from notesui.core.parsecache import ParseCache
 
@@ -68,22 +70,6 @@ def path_order(rel: str) -> list[list[object]]:
     return [natural_key(p) for p in rel.split("/")]
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Question counts of a file, a folder or the whole notebook."""
-
-    questions: int = 0
-    answered: int = 0
-    mastered: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            self.questions + other.questions,
-            self.answered + other.answered,
-            self.mastered + other.mastered,
-        )
-
-
 def all_mastered(doc: Document, heading: Heading) -> bool:
     """Whether ``heading`` has questions (itself, or under it) and every one is mastered:
     what "hide mastered" hides."""
@@ -92,12 +78,9 @@ def all_mastered(doc: Document, heading: Heading) -> bool:
 
 
 def count(doc: Document, under: Heading | None = None) -> Counts:
-    questions = answered = mastered = 0
-    for heading in doc.questions(under):
-        questions += 1
-        answered += heading.has_answer
-        mastered += heading.mastered
-    return Counts(questions, answered, mastered)
+    """The counts of a file (known without its headings when it came from the cache), or
+    of a heading's section."""
+    return doc.counts if under is None else count_questions(doc.questions(under))
 
 
 @dataclass(slots=True)
@@ -112,6 +95,43 @@ class Folder:
 
 class BadReference(LookupError):
     """A reference that names no file or heading."""
+
+
+PROCESS_POOL_BYTES = 4 << 20
+"""Text to parse above which a pool of processes shares the work (a parse is pure Python)."""
+
+
+@contextlib.contextmanager
+def structure_parser(size: int) -> Iterator[Callable[[list[str]], list[Structure]]]:
+    """A function from texts to their structures, for ``size`` bytes of text in all: for a
+    lot of text on a machine with several cores, it runs on a pool of processes (and on this
+    one if the pool fails)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if size < PROCESS_POOL_BYTES or workers < 2:
+        yield _parse_here
+        return
+    # spawn, never fork: the app has threads running
+    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def parse(texts: list[str]) -> list[Structure]:
+        nonlocal pool
+        if pool is not None:
+            try:
+                return list(pool.map(document.structure_of, texts, chunksize=8))
+            except Exception:  # a broken pool only costs speed
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+        return _parse_here(texts)
+
+    try:
+        yield parse
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _parse_here(texts: list[str]) -> list[Structure]:
+    return [document.structure_of(text) for text in texts]
 
 
 FileChange = tuple[str, "Document | None"]
@@ -138,6 +158,7 @@ class Notebook:
         self.cache = cache
         self.documents: Mapping[str, Document] = {}
         self.skipped: list[tuple[str, str]] = []  # paths not read, and why
+        self._keys: dict[str, str] = {}  # content digests of the files as loaded
 
     @classmethod
     def open(cls, root: str | os.PathLike[str], cache: ParseCache | None = None) -> Notebook:
@@ -145,33 +166,66 @@ class Notebook:
         notebook.load()
         return notebook
 
-    def load(self) -> None:
-        """(Re)load every notes file under the root."""
+    def load(self, *, lazy: bool = False) -> None:
+        """(Re)load every notes file under the root: read and hash every file, take what the
+        cache knows of each content, and parse the rest (with ``lazy``, later: see
+        ``parse_pending``; a file's headings are parsed on first use meanwhile)."""
         skipped: list[tuple[str, str]] = []
         rels = discover(self.root, skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
             read = list(pool.map(lambda rel: Document.read(self.root / rel, rel), rels))
-            keys = {}
-            if self.cache is not None:  # the bytes are always hashed: never trusted by size or time
-                keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
-            known = self.cache.get_many(keys.values()) if self.cache is not None else {}
-
-            def parse(rel: str, data: bytes | Document) -> Document:
-                if isinstance(data, Document):
-                    return data
-                return Document.parse(data, rel, known.get(keys.get(rel, "")))
-
-            docs = list(pool.map(parse, rels, read))
-        if self.cache is not None:
-            self.cache.put_many(
-                {
-                    keys[doc.rel]: doc.structure
-                    for doc in docs
-                    if doc.structure is not None and keys.get(doc.rel) not in known
-                }
-            )
+        self._keys = {}
+        known = {}
+        if self.cache is not None:  # the bytes are always hashed: never trusted by size or time
+            self._keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
+            known = self.cache.get_many(self._keys.values())
+        docs = []
+        for rel, data in zip(rels, read):
+            if isinstance(data, Document):
+                docs.append(data)
+                continue
+            hit = known.get(self._keys.get(rel, ""))
+            if hit is None:
+                docs.append(Document.parse(data, rel, lazy=True))
+            else:
+                docs.append(Document.parse(data, rel, hit.structure, counts=hit.counts, lazy=True))
         self.skipped = skipped
         self.documents = dict(zip(rels, docs))
+        if not lazy:
+            self.parse_pending()
+
+    def pending(self) -> list[str]:
+        """The files whose structure is still to be parsed."""
+        return [rel for rel, doc in self.documents.items() if not doc.parsed]
+
+    def parse_pending(
+        self, first: Iterable[str] = (), done: Callable[[list[str]], None] | None = None, batch: int = 64
+    ) -> None:
+        """Parse every file not parsed yet, ``first`` first, and keep the results in the cache;
+        ``done(rels)`` after each batch. Safe on another thread (it only completes
+        documents). A large amount of text is parsed by a pool of processes."""
+        documents = self.documents
+        order = [rel for rel in dict.fromkeys([*first, *documents]) if rel in documents]
+        todo = [documents[rel] for rel in order if not documents[rel].parsed]
+        with structure_parser(sum(len(doc.data) for doc in todo)) as parse:
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                for doc, structure in zip(chunk, parse([doc.text for doc in chunk])):
+                    doc.provide(structure)
+                self._remember(chunk)
+                if done is not None:
+                    done([doc.rel for doc in chunk])
+
+    def _remember(self, docs: Iterable[Document]) -> None:
+        """Keep what was parsed of ``docs`` in the cache."""
+        if self.cache is None:
+            return
+        items = {}
+        for doc in docs:
+            key = self._keys.get(doc.rel)
+            if key is not None and not doc.error:
+                items[key] = (doc.structure, doc.counts)
+        self.cache.put_many(items)
 
     def _read(self, rel: str) -> Document:
         return Document.load(self.root / rel, rel)

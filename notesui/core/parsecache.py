@@ -15,19 +15,36 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from notesui.core.document import STRUCTURE_MAX_NESTING, Structure
+from notesui.core.document import STRUCTURE_MAX_NESTING, Counts, Structure
 
-VERSION = f"2-n{STRUCTURE_MAX_NESTING}"
+VERSION = f"3-n{STRUCTURE_MAX_NESTING}"
 """Bump when ``structure_of``'s output (or how it is stored) changes."""
 
 BATCH = 500
 BUSY_SECONDS = 5.0
 
 
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """What is known of a file's content: its counts, and its structure still encoded (decoded
+    only when its headings are needed)."""
+
+    counts: Counts
+    encoded: str
+
+    def structure(self) -> Structure | None:
+        """The structure, or None when the entry can't be decoded (the text is parsed then)."""
+        try:
+            return _decode(self.encoded)
+        except (ValueError, TypeError):
+            return None
+
+
 class ParseCache:
-    """``get_many`` and ``put_many`` structures by content digest (see the module)."""
+    """``get_many`` and ``put_many`` what is known of files by content digest (see the module)."""
 
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / f"structure-v{VERSION}.sqlite"
@@ -44,8 +61,11 @@ class ParseCache:
                 db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
                 if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS structure (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.execute("SELECT count(*) FROM structure WHERE key = ''").fetchone()
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS notes (key TEXT PRIMARY KEY, questions INTEGER NOT NULL,"
+                    " answered INTEGER NOT NULL, mastered INTEGER NOT NULL, structure TEXT NOT NULL)"
+                )
+                db.execute("SELECT count(*) FROM notes WHERE key = ''").fetchone()
                 self._db = db
                 return db
             except sqlite3.Error as error:
@@ -73,32 +93,36 @@ class ParseCache:
         else:
             self.notice = f"the parse cache {self.path} can't be used ({error}); notes are parsed afresh"
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Structure]:
-        """The structures known for ``keys`` (the others are simply missing)."""
+    def get_many(self, keys: Iterable[str]) -> dict[str, Cached]:
+        """What is known for ``keys`` (the others are simply missing)."""
         db = self._connect()
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, Structure] = {}
+        found: dict[str, Cached] = {}
         if db is None:
             return found
         try:
             for start in range(0, len(wanted), BATCH):
                 chunk = wanted[start : start + BATCH]
                 marks = ",".join("?" * len(chunk))
-                for key, value in db.execute(f"SELECT key, value FROM structure WHERE key IN ({marks})", chunk):
-                    found[str(key)] = _decode(value)
+                query = f"SELECT key, questions, answered, mastered, structure FROM notes WHERE key IN ({marks})"
+                for key, questions, answered, mastered, encoded in db.execute(query, chunk):
+                    found[str(key)] = Cached(Counts(int(questions), int(answered), int(mastered)), str(encoded))
         except (sqlite3.Error, ValueError, TypeError) as error:
             self._fail(error)
             return {}
         return found
 
-    def put_many(self, items: Mapping[str, Structure]) -> None:
+    def put_many(self, items: Mapping[str, tuple[Structure, Counts]]) -> None:
         db = self._connect()
         if db is None or not items:
             return
-        rows = [(key, json.dumps(structure, ensure_ascii=False)) for key, structure in items.items()]
+        rows = [
+            (key, counts.questions, counts.answered, counts.mastered, json.dumps(structure, ensure_ascii=False))
+            for key, (structure, counts) in items.items()
+        ]
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO structure (key, value) VALUES (?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as error:
             self._fail(error)
 

@@ -55,7 +55,9 @@ def visible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Collapse ``text`` onto a single display line (for titles, breadcrumbs, snippets)."""
-    return " ".join(strip_controls(text).split())
+    if not text.isprintable():  # printable text has no control characters to strip
+        text = strip_controls(text)
+    return " ".join(text.split())
 
 
 def json_safe(encoded: str) -> str:

@@ -12,7 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from notesui.core.notebook import Counts, Notebook, count
+from notesui.core.document import Counts
+from notesui.core.notebook import Notebook, count
 from notesui.core.text import visible
 
 BAR_WIDTH = 30

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from notesui.core.document import Document, Heading
-from notesui.core.notebook import Counts, Folder, Notebook, all_mastered, count, path_order
+from notesui.core.document import Counts, Document, Heading
+from notesui.core.notebook import Folder, Notebook, all_mastered, count, path_order
 from notesui.core.refs import HeadingRef
 from notesui.core.text import one_line
 from notesui.state import Key, Place
