@@ -22,7 +22,6 @@ from notesui import locations
 from notesui.config import Config
 from notesui.core.document import Document
 from notesui.core.notebook import Diff
-from notesui.core.parsecache import ParseCache
 from notesui.core.session import Session
 from notesui.core.text import one_line, strip_controls, visible
 from notesui.core.watch import CHANGED, RESCAN, Coalescer, Watcher
@@ -53,7 +52,9 @@ class NotesApp(App[None]):
     class IndexChanged(Message):
         """Posted by the index's thread: the search index was built or caught up."""
 
-    def __init__(self, root: Path, *, config: Config | None = None, watch: bool | None = None) -> None:
+    def __init__(
+        self, root: Path, *, config: Config | None = None, watch: bool | None = None, cache: bool = True
+    ) -> None:
         super().__init__()
         self.config = config or Config()
         if watch is None:
@@ -65,7 +66,7 @@ class NotesApp(App[None]):
         self.session = Session(
             root,
             user_locks=locations.state_dir() / "locks",
-            cache=ParseCache(locations.cache_dir()),
+            cache_dir=locations.cache_dir() if cache else None,
             on_indexed=lambda: self.post_message(self.IndexChanged()),
             parse_later=self._parse_written,
         )

@@ -7,6 +7,7 @@ them, so ``notesui stats`` stays quick and the app paints early.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -32,18 +33,28 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="notesui",
         description="Read, search, edit and master Markdown Q&A study notes in the terminal.",
-        epilog="Subcommands: search, show, mark, stats, import, check (notesui SUBCOMMAND --help for each).",
+        epilog="Subcommands: search, show, mark, stats, import, check, index (notesui SUBCOMMAND --help for each).",
     )
     parser.add_argument("--version", action="version", version=f"notesui {__version__}")
     parser.add_argument("dir", nargs="?", help="the notes folder (default: see README)")
     parser.add_argument("--dir", dest="dir_option", metavar="D", help="the notes folder")
+    _no_cache_option(parser)
     return parser
+
+
+def _no_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse and index every file afresh, without reading or writing the cache",
+    )
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
     def sub(name: str, help_: str) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=f"notesui {name}", description=help_)
         parser.add_argument("--dir", metavar="D", help="the notes folder")
+        _no_cache_option(parser)
         return parser
 
     search = sub("search", "Search the notes (the same engine as the app).")
@@ -82,7 +93,21 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
         "or not a regular file, or a folder that can't be read: exit 1) and warnings (empty "
         "answers, duplicate titles: exit 0).",
     )
-    return {"search": search, "show": show, "mark": mark, "stats": stats, "import": importer, "check": check}
+    sub_index = sub(
+        "index",
+        "Build the search index now and keep it in the cache. The other commands start this "
+        "in the background when the notes are big and the kept index is out of date, so a "
+        "search after them starts warm.",
+    )
+    return {
+        "search": search,
+        "show": show,
+        "mark": mark,
+        "stats": stats,
+        "import": importer,
+        "check": check,
+        "index": sub_index,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,12 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 options = commands[name].parse_args(args)
             except SystemExit as exit_:
                 return int(exit_.code or 0)
-            return COMMANDS[name](options)
+            _opened.clear()
+            status = COMMANDS[name](options)
+            for session in _opened:
+                _keep_index_warm(session)
+            return status
         try:
             options = _parser().parse_args(args)
         except SystemExit as exit_:
             return int(exit_.code or 0)
-        return run_app(options.dir_option or options.dir)
+        return run_app(options.dir_option or options.dir, cache=not options.no_cache)
     except UsageError as error:
         err(str(error))
         return EXIT_USAGE
@@ -148,21 +177,20 @@ def _config() -> Config:
     return config
 
 
-def _session(directory: str | None, *, report: bool = True) -> Session:
-    """The notes folder, open; with ``report``, every path not read (or read only in part)
-    is named on stderr with the reason."""
+def _session(options: argparse.Namespace, *, report: bool = True, cache: bool = True) -> Session:
+    """The notes folder (``--dir``), open; with ``report``, every path not read (or read only
+    in part) is named on stderr with the reason. ``--no-cache`` (or ``cache`` False): no
+    cache is read or written."""
     from notesui import locations
     from notesui.core.session import Session
 
-    root = locations.notes_root(directory, _config().notes_dir)
+    root = locations.notes_root(options.dir, _config().notes_dir)
     if not root.is_dir():
         raise UsageError(f"notes folder not found: {root}")
-    from notesui.core.parsecache import ParseCache
-
-    cache = ParseCache(locations.cache_dir())
-    session = Session.open(root, user_locks=locations.state_dir() / "locks", cache=cache)
-    if cache.notice:
-        err(cache.notice)
+    cache_dir = locations.cache_dir() if cache and not options.no_cache else None
+    session = Session.open(root, user_locks=locations.state_dir() / "locks", cache_dir=cache_dir)
+    _opened.append(session)
+    _say_notices(session)
     if report:
         for rel, reason in session.notebook.skipped:
             err(f"skipped {rel}: {reason}")
@@ -170,6 +198,42 @@ def _session(directory: str | None, *, report: bool = True) -> Session:
             if doc.error:
                 err(f"{rel}: {doc.error}")
     return session
+
+
+_opened: list[Session] = []
+"""The sessions the command opened (for ``_keep_index_warm`` when it is done)."""
+
+WARM_IN_BACKGROUND_BYTES = 4 << 20
+"""Notes bigger than this take a second or more to index: after a command that did not need
+the index, it is brought up to date in the background, for the next search."""
+
+
+def _keep_index_warm(session: Session) -> None:
+    import subprocess
+
+    from notesui.core.indexcache import digests_of
+
+    cache = session.indexer.cache
+    if cache is None or session.index is not None:
+        return  # no cache, or this command used (and kept) the index
+    if sum(len(doc.data) for doc in session.documents.values()) < WARM_IN_BACKGROUND_BYTES:
+        return
+    if cache.is_current(digests_of(session.documents)):
+        return
+    command = [sys.executable, "-m", "notesui", "index", "--dir", str(session.root)]
+    with contextlib.suppress(OSError):  # only a head start for the next search
+        subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def _say_notices(session: Session) -> None:
+    for notice in session.notices:
+        err(notice)
 
 
 class Refused(Exception):
@@ -211,12 +275,12 @@ def _target(session: Session, ref: str, *, query: str) -> Target:
 # -- commands -------------------------------------------------------------------------
 
 
-def run_app(directory: str | None) -> int:
+def run_app(directory: str | None, *, cache: bool = True) -> int:
     """Run the app. A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends it like
     ``q`` does, after keeping any unsaved editor text and the user's place."""
     import signal
 
-    app = make_app(directory)
+    app = make_app(directory, cache=cache)
 
     def ending(number: int, frame: object) -> None:
         app.keep_everything()
@@ -232,7 +296,7 @@ def run_app(directory: str | None) -> int:
     return app.return_code or 0
 
 
-def make_app(directory: str | None = None) -> NotesApp:
+def make_app(directory: str | None = None, *, cache: bool = True) -> NotesApp:
     from notesui import locations
 
     config = _config()
@@ -241,13 +305,16 @@ def make_app(directory: str | None = None) -> NotesApp:
         raise UsageError(f"notes folder not found: {root}")
     from notesui.app import NotesApp
 
-    return NotesApp(root, config=config)
+    return NotesApp(root, config=config, cache=cache)
 
 
 def cmd_search(options: argparse.Namespace) -> int:
     if options.limit < 1:
         raise UsageError("--limit must be at least 1")
-    hits = _session(options.dir).search(" ".join(options.query), limit=options.limit)
+    session = _session(options)
+    hits = session.search(" ".join(options.query), limit=options.limit)
+    session.close(wait=True)  # the index is kept in the cache (when it changed) before the command ends
+    _say_notices(session)
     for hit in hits:
         if options.json:
             out_json(hit.as_json())
@@ -261,7 +328,7 @@ def cmd_search(options: argparse.Namespace) -> int:
 def _each(options: argparse.Namespace, act: Callable[[Session, str], None]) -> int:
     """Act on each REF in turn; a refused one is said on stderr and the others still run.
     (Problems of files no REF names are not this command's to report.)"""
-    session = _session(options.dir, report=False)
+    session = _session(options, report=False)
     status = EXIT_OK
     for ref in options.ref:
         try:
@@ -365,7 +432,7 @@ def cmd_stats(options: argparse.Namespace) -> int:
     from notesui.core.notebook import count
     from notesui.core.text import visible
 
-    rows = [(rel, count(doc)) for rel, doc in _session(options.dir).documents.items()]
+    rows = [(rel, count(doc)) for rel, doc in _session(options).documents.items()]
     total = sum((c for _, c in rows), Counts())
 
     def as_dict(counts: Counts) -> dict[str, int]:
@@ -429,13 +496,24 @@ def cmd_check(options: argparse.Namespace) -> int:
     """Errors (a file or folder that can't be read as notes: exit 1) and warnings (exit 0)."""
     from notesui.core.check import check
 
-    notebook = _session(options.dir, report=False).notebook  # it reports them itself, on stdout
+    # every file is parsed afresh (never taken from the cache); it reports them itself, on stdout
+    notebook = _session(options, report=False, cache=False).notebook
     findings = list(check(notebook))
     for finding in findings:
         out(str(finding))
     errors = sum(1 for f in findings if f.level == "error")
     out(f"{len(notebook.documents)} files checked, {errors} errors, {len(findings) - errors} warnings")
     return EXIT_NOTHING if errors else EXIT_OK
+
+
+def cmd_index(options: argparse.Namespace) -> int:
+    session = _session(options)
+    session.start_index()
+    session.close(wait=True)
+    _say_notices(session)
+    index = session.index
+    out(f"{len(index) if index is not None else 0} headings indexed in {len(session.documents)} files")
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -445,4 +523,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stats": cmd_stats,
     "import": cmd_import,
     "check": cmd_check,
+    "index": cmd_index,
 }

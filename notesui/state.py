@@ -31,6 +31,12 @@ class Place:
     cursor: Key | None = None
     expanded: list[Key] = field(default_factory=list)
 
+    def files(self) -> list[str]:
+        """The files this place is in: the cursor's first, then the open ones'."""
+        keys = [self.cursor] if self.cursor is not None else []
+        keys += self.expanded
+        return list(dict.fromkeys(key.rel if isinstance(key, HeadingRef) else key[1] for key in keys))
+
 
 @dataclass
 class State:

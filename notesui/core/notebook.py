@@ -159,6 +159,7 @@ class Notebook:
         self.documents: Mapping[str, Document] = {}
         self.skipped: list[tuple[str, str]] = []  # paths not read, and why
         self._keys: dict[str, str] = {}  # content digests of the files as loaded
+        self._unparsed: set[str] = set()  # the files not parsed at load, until parse_pending
 
     @classmethod
     def open(cls, root: str | os.PathLike[str], cache: ParseCache | None = None) -> Notebook:
@@ -191,30 +192,33 @@ class Notebook:
                 docs.append(Document.parse(data, rel, hit.structure, counts=hit.counts, lazy=True))
         self.skipped = skipped
         self.documents = dict(zip(rels, docs))
+        self._unparsed = {doc.rel for doc in docs if not doc.parsed}
         if not lazy:
             self.parse_pending()
 
-    def pending(self) -> list[str]:
-        """The files whose structure is still to be parsed."""
-        return [rel for rel, doc in self.documents.items() if not doc.parsed]
+    def pending(self, prefix: str = "") -> list[str]:
+        """The files (in folder ``prefix``) whose structure is still to be parsed."""
+        return [rel for rel, doc in self._in(prefix) if not doc.parsed]
 
     def parse_pending(
         self, first: Iterable[str] = (), done: Callable[[list[str]], None] | None = None, batch: int = 64
     ) -> None:
         """Parse every file not parsed yet, ``first`` first, and keep the results in the cache;
-        ``done(rels)`` after each batch. Safe on another thread (it only completes
+        ``done(rels)`` after each batch. Every file the cache did not know at ``load`` is in
+        one batch (one parsed meanwhile, because something needed its headings, too). Safe on another thread (it only completes
         documents). A large amount of text is parsed by a pool of processes."""
         documents = self.documents
-        order = [rel for rel in dict.fromkeys([*first, *documents]) if rel in documents]
-        todo = [documents[rel] for rel in order if not documents[rel].parsed]
-        with structure_parser(sum(len(doc.data) for doc in todo)) as parse:
+        unparsed, self._unparsed = self._unparsed, set()
+        order = [rel for rel in dict.fromkeys([*first, *documents]) if rel in documents and rel in unparsed]
+        todo = [documents[rel] for rel in order]
+        with structure_parser(sum(len(doc.data) for doc in todo if not doc.parsed)) as parse:
             for start in range(0, len(todo), batch):
-                chunk = todo[start : start + batch]
+                chunk = [doc for doc in todo[start : start + batch] if not doc.parsed]  # not parsed meanwhile
                 for doc, structure in zip(chunk, parse([doc.text for doc in chunk])):
                     doc.provide(structure)
-                self._remember(chunk)
+                self._remember(todo[start : start + batch])
                 if done is not None:
-                    done([doc.rel for doc in chunk])
+                    done([doc.rel for doc in todo[start : start + batch]])
 
     def _remember(self, docs: Iterable[Document]) -> None:
         """Keep what was parsed of ``docs`` in the cache."""
@@ -289,12 +293,19 @@ class Notebook:
         return top
 
     def counts(self, prefix: str = "") -> Counts:
-        """Counts over every file whose relative path starts with folder ``prefix``."""
+        """Counts over the files in folder ``prefix`` (those parsed so far: see ``pending``)."""
         total = Counts()
-        for rel, doc in self.documents.items():
-            if not prefix or rel.startswith(prefix.rstrip("/") + "/"):
-                total += count(doc)
+        for _, doc in self._in(prefix):
+            if doc.parsed:
+                total += doc.counts
         return total
+
+    def _in(self, prefix: str) -> Iterator[tuple[str, Document]]:
+        """The files in folder ``prefix`` (all for ``""``)."""
+        start = prefix.rstrip("/") + "/"
+        for rel, doc in self.documents.items():
+            if not prefix or rel.startswith(start):
+                yield rel, doc
 
     # -- references -----------------------------------------------------------------
 

@@ -78,10 +78,12 @@ class Hit:
         }
 
 
-@dataclass(slots=True)
-class _Item:
-    file: str
-    index: int
+ENGINE_VERSION = 1
+"""Bump when what the index holds or how it is built changes: a cached index of another
+version is never read (``indexcache``)."""
+
+_Item = tuple[str, int]
+"""An indexed heading: its file and its index there."""
 
 
 @dataclass(slots=True)
@@ -146,6 +148,32 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._items) - self._dead
 
+    @property
+    def files(self) -> Mapping[str, Document]:
+        """The files indexed, as they were when indexed."""
+        return self._documents
+
+    # -- keeping (see ``indexcache``) ----------------------------------------------------
+
+    _KEPT = ("_items", "_files", "_postings", "_dead", "_main_titles", "_main_starts", "_main_items", "_dirty")
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is kept: everything but the documents (the files' content is kept by the
+        caller, which gives it back to ``attach``) and the lock."""
+        state = {name: getattr(self, name) for name in self._KEPT}
+        state["_postings"] = dict(self._postings)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+        for name in self._KEPT:
+            setattr(self, name, state[name])
+        self._postings = defaultdict(_posting, self._postings)
+
+    def attach(self, documents: Mapping[str, Document]) -> None:
+        """Give an index read back its files' documents (the same content it indexed)."""
+        self._documents = dict(documents)
+
     # -- building ---------------------------------------------------------------------
 
     def update_file(self, rel: str, doc: Document | None) -> None:
@@ -190,7 +218,7 @@ class SearchIndex:
         bodies = normalize_many([doc.span_text(h.answer) if h.has_answer else "" for h in headings])
         for heading, title, body in zip(headings, titles, bodies):
             item = len(self._items)
-            self._items.append(_Item(rel, heading.index))
+            self._items.append((rel, heading.index))
             entry.items.append(item)
             grams = _grams(title)
             grams.update(_bigrams(body[:BODY_GRAM_CHARS]))
@@ -316,7 +344,7 @@ class SearchIndex:
     def _texts(self, item: int) -> tuple[str, str]:
         info = self._items[item]
         assert info is not None
-        entry = self._files[info.file]
+        entry = self._files[info[0]]
         local = item - entry.items[0]  # a file's items have consecutive ids
         title = entry.titles[entry.title_starts[local] : entry.title_starts[local + 1] - 1]
         body = entry.bodies[entry.body_starts[local] : entry.body_starts[local + 1] - 1]
@@ -327,8 +355,9 @@ class SearchIndex:
     def _hit(self, item: int, needle: str, score: float, where: str, position: int) -> Hit:
         info = self._items[item]
         assert info is not None
-        doc = self._documents[info.file]
-        heading = doc.headings[info.index]
+        rel, index = info
+        doc = self._documents[rel]
+        heading = doc.headings[index]
         spans: tuple[tuple[int, int], ...] = ()
         snippet, snippet_spans = "", spans
         if where == "title":
@@ -336,7 +365,7 @@ class SearchIndex:
         else:
             snippet, snippet_spans = _snippet(doc.span_text(heading.answer), needle, position)
         return Hit(
-            file=info.file,
+            file=rel,
             line=heading.line + 1,
             title=heading.title,
             path=doc.title_path(heading)[:-1],

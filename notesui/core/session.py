@@ -19,6 +19,7 @@ from pathlib import Path
 
 from notesui.core.document import Document, Heading
 from notesui.core.edits import MarkChange
+from notesui.core.indexcache import IndexCache
 from notesui.core.mastery import today
 from notesui.core.notebook import Diff, FileChange, Notebook
 from notesui.core.parsecache import ParseCache
@@ -42,8 +43,10 @@ class Indexer:
     build are dropped: the build that follows takes its snapshot after them. ``on_change``
     is called on the worker thread after each build or batch of updates."""
 
-    def __init__(self, on_change: Callable[[], object] | None = None) -> None:
+    def __init__(self, on_change: Callable[[], object] | None = None, cache: IndexCache | None = None) -> None:
         self.index: SearchIndex | None = None
+        self.cache = cache
+        self._unsaved = False  # the index differs from the one kept in the cache
         self.failure: Exception | None = None
         self.on_change = on_change
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue()
@@ -74,12 +77,17 @@ class Indexer:
         self._put("mark", done)
         return done.wait(timeout)
 
-    def stop(self) -> None:
-        """Stop the worker; waits queued meanwhile are answered."""
+    def stop(self, wait: float | None = 0) -> None:
+        """Stop the worker; waits queued meanwhile are answered. It finishes what it is
+        doing (and keeps the index in the cache) first: ``wait`` seconds are given to that
+        (None: as long as it takes)."""
         with self._start_lock:
             self._stopped = True
-            if self._thread is not None:
+            thread = self._thread
+            if thread is not None:
                 self._queue.put(("stop", None))
+        if thread is not None and wait != 0:
+            thread.join(wait)
 
     def take_failure(self) -> Exception | None:
         """The last failure, once (it is forgotten when taken)."""
@@ -87,7 +95,8 @@ class Indexer:
         return failure
 
     def _run(self) -> None:
-        while True:
+        stopping = False
+        while not stopping:
             batch = [self._queue.get()]
             while not self._queue.empty():  # a burst is handled as one
                 batch.append(self._queue.get_nowait())
@@ -99,7 +108,8 @@ class Indexer:
                     for _, waiting in batch:
                         if isinstance(waiting, threading.Event):
                             waiting.set()
-                    return
+                    stopping = True
+                    break
                 else:
                     changed = True
                     try:
@@ -109,6 +119,9 @@ class Indexer:
                         self.failure = error
             if changed and self.on_change is not None:
                 self.on_change()
+            if self._unsaved and self.cache is not None and self.index is not None:
+                self._unsaved = False  # saved after the news: searching need not wait for it
+                self.cache.save(self.index)
 
     @staticmethod
     def _merged(batch: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -135,7 +148,11 @@ class Indexer:
     def _do(self, kind: str, payload: object) -> None:
         if kind == "build":
             assert isinstance(payload, Mapping)
-            self.index = SearchIndex.build(payload)
+            kept = self.cache.load(payload) if self.cache is not None else None
+            if kept is None:
+                self.index, self._unsaved = SearchIndex.build(payload), True
+            else:
+                self.index, self._unsaved = kept
             return
         index = self.index
         if index is None:
@@ -159,7 +176,8 @@ class Session:
     Args:
         root: the notes folder.
         user_locks: the folder for the per-user write locks (see ``Store``).
-        cache: where the structure of files already seen is kept (see ``parsecache``).
+        cache_dir: where what was parsed and indexed is kept between runs (``parsecache``,
+            ``indexcache``); None: nothing is kept, everything is parsed and indexed afresh.
         on_indexed: called on the index's thread whenever the index changed.
         parse_later: ``parse_later(rel, data)`` parses a big file the session wrote somewhere
             else and hands the result to ``apply_parsed``; without it, it is parsed at once.
@@ -170,23 +188,23 @@ class Session:
         root: str | Path,
         *,
         user_locks: Path | None = None,
-        cache: ParseCache | None = None,
+        cache_dir: Path | None = None,
         on_indexed: Callable[[], object] | None = None,
         parse_later: Callable[[str, bytes], object] | None = None,
     ) -> None:
         self.root = Path(root)
-        self.notebook = Notebook(self.root, cache)
+        self.notebook = Notebook(self.root, ParseCache(cache_dir) if cache_dir is not None else None)
         self.store = Store(self.root, user_locks=user_locks)
-        self.indexer = Indexer(on_indexed)
+        self.indexer = Indexer(on_indexed, IndexCache(cache_dir, self.root) if cache_dir is not None else None)
         self._index_started = False
         self._listeners: list[Listener] = []
         self.parse_later = parse_later
         self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
 
     @classmethod
-    def open(cls, root: str | Path, *, user_locks: Path | None = None, cache: ParseCache | None = None) -> Session:
+    def open(cls, root: str | Path, *, user_locks: Path | None = None, cache_dir: Path | None = None) -> Session:
         """A session with every file loaded (the command line's way in)."""
-        session = cls(root, user_locks=user_locks, cache=cache)
+        session = cls(root, user_locks=user_locks, cache_dir=cache_dir)
         session.load()
         return session
 
@@ -205,10 +223,26 @@ class Session:
 
     # -- loading ------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Read every notes file (any thread, before the session is shared)."""
+    def load(self, *, lazy: bool = False) -> None:
+        """Read every notes file (any thread, before the session is shared); with ``lazy``,
+        the files the cache does not know are parsed later (``parse_pending``)."""
         clean_stale_temps(self.root)
-        self.notebook.load()
+        self.notebook.load(lazy=lazy)
+
+    def parse_pending(self, first: Iterable[str] = (), done: Callable[[list[str]], None] | None = None) -> None:
+        """Parse the files ``load(lazy=True)`` left, ``first`` first (any thread): see
+        ``Notebook.parse_pending``."""
+        self.notebook.parse_pending(first, done)
+
+    @property
+    def notices(self) -> list[str]:
+        """What went wrong with the caches (each said once: taking them clears them)."""
+        found = []
+        for holder in (self.notebook.cache, self.indexer.cache):
+            if holder is not None and holder.notice:
+                found.append(holder.notice)
+                holder.notice = None
+        return found
 
     def start_index(self) -> None:
         """Build the search index in the background, from the files as they are now."""
@@ -223,8 +257,9 @@ class Session:
         index = self.index
         return index.search(query, limit) if index is not None else []
 
-    def close(self) -> None:
-        self.indexer.stop()
+    def close(self, *, wait: bool = False) -> None:
+        """End the session; with ``wait``, once the index is kept in the cache."""
+        self.indexer.stop(None if wait else 0)
         if self.notebook.cache is not None:
             self.notebook.cache.close()
 

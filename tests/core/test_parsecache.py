@@ -166,3 +166,104 @@ def test_a_cached_structure_gives_the_same_document(data: bytes) -> None:
     kept = _decode(json.dumps(fresh.structure, ensure_ascii=False))
     again = Document.parse(data, "x.md", kept)
     assert shape(again) == shape(fresh) and again.warnings == fresh.warnings and again.preamble == fresh.preamble
+
+
+# -- opening without building every heading ------------------------------------------------
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose headings were built."""
+    built: list[str] = []
+    real = Document._build
+
+    def counting(doc: Document, structure):  # type: ignore[no-untyped-def]
+        built.append(doc.rel)
+        return real(doc, structure)
+
+    monkeypatch.setattr(Document, "_build", counting)
+    return built
+
+
+def test_a_warm_open_knows_the_counts_without_building_headings(
+    tmp_path: Path, parses: list[int], builds: list[str]
+) -> None:
+    root = notes(tmp_path / "notes")
+    (root / "b.md").write_text("# B\n\n## Done? <!-- mastered -->\n\nyes\n\n## Open?\n\n", encoding="utf-8")
+    cold = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    expected = {rel: doc.counts for rel, doc in cold.documents.items()}
+    parses.clear()
+    builds.clear()
+    warm = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    assert {rel: doc.counts for rel, doc in warm.documents.items()} == expected
+    assert expected["b.md"].questions == 2 and expected["b.md"].mastered == 1 and expected["b.md"].answered == 1
+    assert warm.counts() == cold.counts()
+    assert parses == [] and builds == []
+    assert [h.title for h in warm.documents["b.md"].headings] == ["B", "Done?", "Open?"]
+    assert builds == ["b.md"] and parses == []  # built from the cache, on first use, not parsed
+
+
+def test_a_lazy_load_parses_the_wanted_files_first_and_reports_each_once(tmp_path: Path, parses: list[int]) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    for n in range(6):
+        (root / f"f{n}.md").write_text(f"# F{n}\n\n## Q{n}?\n\n" + "x" * n + "\n", encoding="utf-8")
+    notebook = Notebook(root, ParseCache(tmp_path / "cache"))
+    notebook.load(lazy=True)
+    assert parses == [] and len(notebook.pending()) == 6 and notebook.counts().questions == 0
+    assert [h.title for h in notebook.documents["f2.md"].headings] == ["F2", "Q2?"]  # wanted now: parsed now
+    assert notebook.pending() == ["f0.md", "f1.md", "f3.md", "f4.md", "f5.md"]
+    batches: list[list[str]] = []
+    notebook.parse_pending(["f4.md"], batches.append, batch=2)
+    assert batches == [["f4.md", "f0.md"], ["f1.md", "f2.md"], ["f3.md", "f5.md"]]
+    assert len(parses) == 6 and notebook.pending() == [] and notebook.counts().questions == 6
+    warm = Notebook(root, ParseCache(tmp_path / "cache"))
+    warm.load(lazy=True)
+    assert warm.pending() == [] and len(parses) == 6  # every one was kept, f2 too
+
+
+def test_a_pool_of_processes_parses_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notesui.core import notebook as notebook_module
+
+    root = notes(tmp_path / "notes")
+    alone = Notebook.open(root)
+    monkeypatch.setattr(notebook_module, "PROCESS_POOL_BYTES", 0)
+    pooled = Notebook.open(root)
+    assert {r: shape(d) for r, d in pooled.documents.items()} == {r: shape(d) for r, d in alone.documents.items()}
+
+
+def test_a_pool_that_fails_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from notesui.core import notebook as notebook_module
+
+    class Broken:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def map(self, *args: object, **kwargs: object) -> list[object]:
+            raise BrokenProcessPool("a worker died")
+
+        def shutdown(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    root = notes(tmp_path / "notes")
+    monkeypatch.setattr(notebook_module, "PROCESS_POOL_BYTES", 0)
+    monkeypatch.setattr(notebook_module, "ProcessPoolExecutor", Broken)
+    notebook = Notebook.open(root)
+    assert [h.title for h in notebook.documents["a.md"].headings] == ["A", "Question one?"]
+
+
+def test_an_entry_that_cant_be_decoded_is_parsed_again(tmp_path: Path, parses: list[int]) -> None:
+    import sqlite3
+
+    root = notes(tmp_path / "notes")
+    cache = ParseCache(tmp_path / "cache")
+    Notebook.open(root, cache)
+    cache.close()
+    with sqlite3.connect(cache.path) as db:
+        db.execute("UPDATE notes SET structure = '[[[\"x\"]], 5]', questions = 99")
+    notebook = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    doc = notebook.documents["a.md"]
+    assert [h.title for h in doc.headings] == ["A", "Question one?"]
+    assert doc.counts.questions == 1  # the entry's counts were not trusted either

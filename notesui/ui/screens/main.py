@@ -45,7 +45,7 @@ class MainScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {JumpProvider, MainCommands}
 
     class Opened(Message):
-        """The notes are read and shown (the App starts watching them)."""
+        """The notes are read, parsed and shown (the App starts watching and indexing them)."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -76,8 +76,22 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
-        self.ctx.session.load()
+        """Read the files and show the tree at once; then parse the files the cache did not
+        know, where the user was first, filling in their counts as they come."""
+        session = self.ctx.session
+        session.load(lazy=True)
         self.app.call_from_thread(self._opened)
+        session.parse_pending(self.ctx.place().files(), lambda rels: self.app.call_from_thread(self._parsed, rels))
+        self.app.call_from_thread(self._all_parsed)
+
+    def _parsed(self, rels: list[str]) -> None:
+        self.query_one(OutlineTree).show_parsed(rels)
+        self._update_progress()
+
+    def _all_parsed(self) -> None:
+        self.post_message(self.Opened())
+        for notice in self.ctx.session.notices:
+            self.notify(notice, severity="warning", timeout=8)
 
     def _opened(self) -> None:
         notebook = self.ctx.session.notebook
@@ -88,7 +102,6 @@ class MainScreen(Screen[None]):
         outline.restore(self.ctx.place())
         self._update_progress()
         self.opened = True
-        self.post_message(self.Opened())
         if notebook.skipped:
             self.notify(
                 "; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),
@@ -106,8 +119,6 @@ class MainScreen(Screen[None]):
             )
         if not notebook.documents:
             self.notify(f"No .md files under {notebook.root}", severity="warning")
-        if notebook.cache is not None and notebook.cache.notice:
-            self.notify(notebook.cache.notice, severity="warning", timeout=8)
         self._offer_drafts()
 
     @work(group="ask")
@@ -326,7 +337,17 @@ class MainScreen(Screen[None]):
             self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry))
 
     def _update_progress(self) -> None:
-        counts = self.ctx.session.notebook.counts()
+        notebook = self.ctx.session.notebook
+        counts = notebook.counts()
+        reading = len(notebook.pending())
+        if reading:
+            done = len(notebook.documents) - reading
+            self.sub_title = f"{self.ctx.root.name} · reading {done}/{len(notebook.documents)} files"
+            self.query_one("#progress-label", Static).update(
+                f"Reading notes: {done}/{len(notebook.documents)} files · {counts.mastered}/{counts.questions} mastered so far"
+            )
+            self.query_one("#progress-bar", ProgressBar).update(total=len(notebook.documents), progress=done)
+            return
         self.sub_title = f"{self.ctx.root.name} · {counts.mastered}/{counts.questions} mastered"
         hidden = " · mastered hidden (H)" if self.ctx.prefs.hide_mastered else ""
         self.query_one("#progress-label", Static).update(

@@ -31,8 +31,14 @@ class Entry:
     index: int | None = None
 
 
-def _progress(counts: Counts) -> Text:
-    return Text(f"  {counts.mastered}/{counts.questions}", style="dim")
+def _progress(counts: Counts | None) -> Text:
+    """``mastered/questions``, or an ellipsis while they are being counted."""
+    return Text(f"  {counts.mastered}/{counts.questions}" if counts else "  …", style="dim")
+
+
+def _has_headings(doc: Document) -> bool:
+    """Whether a file's branch opens (a file still being parsed may: it is parsed on opening)."""
+    return bool(doc.headings) if doc.parsed else not doc.error
 
 
 class OutlineTree(Tree[Entry]):
@@ -87,7 +93,8 @@ class OutlineTree(Tree[Entry]):
     def _folder_label(self, folder: Folder) -> Text:
         assert self.notebook is not None
         label = Text(one_line(folder.name or str(self.notebook.root)), style="bold")
-        return label + _progress(self.notebook.counts(folder.rel))
+        reading = bool(self.notebook.pending(folder.rel))
+        return label + _progress(None if reading else self.notebook.counts(folder.rel))
 
     def _file_label(self, doc: Document) -> Text:
         name = one_line(doc.rel.rsplit("/", 1)[-1])
@@ -96,7 +103,7 @@ class OutlineTree(Tree[Entry]):
         label = Text(name)
         if doc.error:
             label = Text.assemble(("⚠ ", "bold yellow"), label)
-        return label + _progress(count(doc))
+        return label + _progress(count(doc) if doc.parsed else None)
 
     def _heading_label(self, doc: Document, heading: Heading) -> Text:
         title = one_line(heading.title) or "(untitled)"
@@ -117,7 +124,31 @@ class OutlineTree(Tree[Entry]):
             node.add(self._folder_label(sub), Entry("folder", sub.rel), allow_expand=True)
         for rel in folder.files:
             doc = self.notebook.documents[rel]
-            node.add(self._file_label(doc), Entry("file", rel), allow_expand=bool(doc.headings))
+            node.add(self._file_label(doc), Entry("file", rel), allow_expand=_has_headings(doc))
+
+    def show_parsed(self, rels: list[str]) -> None:
+        """Files just parsed (see ``Notebook.parse_pending``): their counts, and their
+        folders', are known now."""
+        if self.notebook is None:
+            return
+        parsed = set(rels)
+        folders = {"/".join(rel.split("/")[:i]) for rel in parsed for i in range(rel.count("/") + 1)}
+        tree = self.notebook.folder_tree()
+
+        def walk(node: TreeNode[Entry]) -> None:
+            entry = node.data
+            if entry is not None and entry.kind == "file" and entry.rel in parsed and (doc := self._doc(entry.rel)):
+                node.set_label(self._file_label(doc))
+                node.allow_expand = _has_headings(doc)
+            elif entry is not None and entry.kind == "folder" and entry.rel in folders:
+                folder = tree
+                for part in entry.rel.split("/") if entry.rel else []:
+                    folder = folder.folders[part]
+                node.set_label(self._folder_label(folder))
+                for child in node.children:
+                    walk(child)
+
+        walk(self.root)
 
     def _hidden(self, doc: Document, heading: Heading) -> bool:
         """With hide mastered on: a heading whose every question is mastered."""

@@ -1,0 +1,80 @@
+"""The command line and the caches: warm commands parse nothing, ``check`` parses everything,
+``--no-cache`` keeps nothing, and a search after any command starts warm."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from notesui import cli, locations
+from notesui.cli import main
+from notesui.core import document
+from notesui.core.indexcache import IndexCache
+from notesui.core.search import SearchIndex
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = document.structure_of
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(document, "structure_of", counting)
+    return calls
+
+
+def files_in(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
+
+
+def test_a_warm_stats_parses_nothing_and_check_parses_everything(sample_notes: Path, parses: list[int]) -> None:
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    files = len(parses)
+    assert files >= 2
+    parses.clear()
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    assert parses == []
+    main(["check", "--dir", str(sample_notes)])
+    assert len(parses) == files
+
+
+def test_no_cache_reads_and_writes_no_cache(
+    sample_notes: Path, parses: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in (["stats"], ["search", "LoRA"], ["show", "basics.md"], ["index"]):
+        main([*command, "--no-cache", "--dir", str(sample_notes)])
+    assert files_in(locations.cache_dir()) == []
+    main(["stats", "--dir", str(sample_notes)])
+    parses.clear()
+    capsys.readouterr()
+    assert main(["stats", "--json", "--no-cache", "--dir", str(sample_notes)]) == 0
+    assert parses  # parsed afresh though a cache is there
+    assert '"total"' in capsys.readouterr().out
+
+
+def test_the_app_takes_no_cache_too(sample_notes: Path) -> None:
+    assert cli._parser().parse_args(["--no-cache", str(sample_notes)]).no_cache
+    app = cli.make_app(str(sample_notes), cache=False)
+    assert app.session.notebook.cache is None and app.session.indexer.cache is None
+    assert cli.make_app(str(sample_notes)).session.notebook.cache is not None
+
+
+def test_a_search_after_another_command_starts_warm(sample_notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "WARM_IN_BACKGROUND_BYTES", 0)  # as if the notes were big
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    kept = IndexCache(locations.cache_dir(), sample_notes)
+    deadline = time.monotonic() + 60
+    while not kept.path.with_suffix(".key").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # the index is built by a process of its own
+    assert kept.path.exists()
+
+    def no_build(cls, documents):  # type: ignore[no-untyped-def]
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(no_build))
+    assert main(["search", "LoRA", "--dir", str(sample_notes)]) == 0
