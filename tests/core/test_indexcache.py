@@ -32,7 +32,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def make_notes(root: Path) -> Path:
     root.mkdir()
     for n in range(20):
-        (root / f"f{n}.md").write_text(f"# File {n}\n\n## Question {n} about topic{n}?\n\nanswer {n}\n", encoding="utf-8")
+        (root / f"f{n}.md").write_text(
+            f"# File {n}\n\n## Question {n} about topic{n}?\n\nanswer {n}\n", encoding="utf-8"
+        )
     return root
 
 
