@@ -97,6 +97,8 @@ class BadReference(LookupError):
     """A reference that names no file or heading."""
 
 
+PARSE_BATCH_BYTES = 512 << 10
+"""Files parsed after opening are reported in batches of about this much text."""
 PROCESS_POOL_BYTES = 4 << 20
 """Text to parse above which a pool of processes shares the work (a parse is pure Python)."""
 
@@ -117,7 +119,7 @@ def structure_parser(size: int) -> Iterator[Callable[[list[str]], list[Structure
         nonlocal pool
         if pool is not None:
             try:
-                return list(pool.map(document.structure_of, texts, chunksize=8))
+                return list(pool.map(document.structure_of, texts))
             except Exception:  # a broken pool only costs speed
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = None
@@ -201,24 +203,38 @@ class Notebook:
         return [rel for rel, doc in self._in(prefix) if not doc.parsed]
 
     def parse_pending(
-        self, first: Iterable[str] = (), done: Callable[[list[str]], None] | None = None, batch: int = 64
+        self,
+        first: Iterable[str] = (),
+        done: Callable[[list[str]], None] | None = None,
+        batch_bytes: int | None = None,
     ) -> None:
-        """Parse every file not parsed yet, ``first`` first, and keep the results in the cache;
-        ``done(rels)`` after each batch. Every file the cache did not know at ``load`` is in
-        one batch (one parsed meanwhile, because something needed its headings, too). Safe on another thread (it only completes
-        documents). A large amount of text is parsed by a pool of processes."""
+        """Parse every file not parsed yet, ``first`` first (on their own), and keep the
+        results in the cache; ``done(rels)`` after each batch (of about ``batch_bytes``).
+        Every file the cache did not know at ``load`` is in one batch (one parsed meanwhile,
+        because something needed its headings, too). Safe on another thread: it only
+        completes documents. A lot of text is parsed by a pool of processes."""
+        limit = PARSE_BATCH_BYTES if batch_bytes is None else batch_bytes
         documents = self.documents
         unparsed, self._unparsed = self._unparsed, set()
-        order = [rel for rel in dict.fromkeys([*first, *documents]) if rel in documents and rel in unparsed]
-        todo = [documents[rel] for rel in order]
+        wanted = [rel for rel in dict.fromkeys(first) if rel in unparsed]
+        rest = [rel for rel in documents if rel in unparsed and rel not in wanted]
+        batches: list[list[Document]] = [[documents[rel] for rel in wanted if rel in documents]]
+        size = limit  # the wanted files are a batch of their own
+        for rel in rest:
+            if size >= limit:
+                batches.append([])
+                size = 0
+            batches[-1].append(documents[rel])
+            size += len(documents[rel].data)
+        todo = [doc for chunk in batches for doc in chunk]
         with structure_parser(sum(len(doc.data) for doc in todo if not doc.parsed)) as parse:
-            for start in range(0, len(todo), batch):
-                chunk = [doc for doc in todo[start : start + batch] if not doc.parsed]  # not parsed meanwhile
-                for doc, structure in zip(chunk, parse([doc.text for doc in chunk])):
+            for chunk in filter(None, batches):
+                fresh = [doc for doc in chunk if not doc.parsed]  # not parsed meanwhile
+                for doc, structure in zip(fresh, parse([doc.text for doc in fresh])):
                     doc.provide(structure)
-                self._remember(todo[start : start + batch])
+                self._remember(chunk)
                 if done is not None:
-                    done([doc.rel for doc in todo[start : start + batch]])
+                    done([doc.rel for doc in chunk])
 
     def _remember(self, docs: Iterable[Document]) -> None:
         """Keep what was parsed of ``docs`` in the cache."""

@@ -214,8 +214,9 @@ def test_a_lazy_load_parses_the_wanted_files_first_and_reports_each_once(tmp_pat
     assert [h.title for h in notebook.documents["f2.md"].headings] == ["F2", "Q2?"]  # wanted now: parsed now
     assert notebook.pending() == ["f0.md", "f1.md", "f3.md", "f4.md", "f5.md"]
     batches: list[list[str]] = []
-    notebook.parse_pending(["f4.md"], batches.append, batch=2)
-    assert batches == [["f4.md", "f0.md"], ["f1.md", "f2.md"], ["f3.md", "f5.md"]]
+    size = len((root / "f0.md").read_bytes())
+    notebook.parse_pending(["f4.md", "f3.md"], batches.append, batch_bytes=2 * size)
+    assert batches == [["f4.md", "f3.md"], ["f0.md", "f1.md"], ["f2.md", "f5.md"]]
     assert len(parses) == 6 and notebook.pending() == [] and notebook.counts().questions == 6
     warm = Notebook(root, ParseCache(tmp_path / "cache"))
     warm.load(lazy=True)
