@@ -13,12 +13,13 @@ import codecs
 import os
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from notesui.core.files import NotReadable, read_regular
 from notesui.core.mastery import split_marker
@@ -396,7 +397,19 @@ def count_questions(questions: Iterable[Heading]) -> Counts:
 def structure_of(text: str) -> Structure:
     """The headings of ``text`` (level, first line, line after, inline text, setext) and
     the parser's warnings: all a Document needs of markdown-it (the slow part of a parse),
-    so it can be kept by content (``core.parsecache``)."""
+    so it can be kept by content (``core.parsecache``).
+
+    markdown-it-pyrs (markdown-it in Rust, the ``fast`` extra) gives the same headings
+    several times faster (``tests/core/test_parsers.py`` holds it to that); markdown-it-py
+    parses when it is not installed, and always where nesting may be deep enough for the
+    nesting limit to matter (there markdown-it-py's behaviour and warning are the rule)."""
+    fast = _fast_parser()
+    if fast is not None and not _MAYBE_DEEP.search(text):
+        return _structure_fast(fast, text), []
+    return _structure_py(text)
+
+
+def _structure_py(text: str) -> Structure:
     tokens = _structure_parser().parse(text)
     warnings: list[str] = []
     deepest = max((t.level for t in tokens), default=0)
@@ -415,6 +428,59 @@ def structure_of(text: str) -> Structure:
             inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
             raw.append((int(token.tag[1:]), token.map[0], token.map[1], inline, token.markup in "=-"))
     return raw, warnings
+
+
+_MAYBE_DEEP = re.compile(r"^[ \t>*+\-.)0-9]{40}", re.MULTILINE)
+"""A line opening with this many container characters (quote and list markers, indentation)
+may nest near markdown-it-py's limit (a level takes at least half a character): such a
+text is parsed by markdown-it-py."""
+_LINE_BREAKS = re.compile(r"\r\n?")
+
+
+def _structure_fast(parser: Any, text: str) -> list[RawHeading]:
+    """``_structure_py``'s headings, from markdown-it-pyrs's tree (byte source maps)."""
+    text = _LINE_BREAKS.sub("\n", text).replace("\0", "\ufffd")  # as markdown-it-py normalises
+    data = text.encode("utf-8")
+    starts = _line_starts(data, 0)
+    raw: list[RawHeading] = []
+    for node in parser.tree(text).children:
+        if node.name not in ("heading", "lheading"):
+            continue
+        begin, end = node.srcmap
+        first = bisect_right(starts, begin) - 1
+        last = bisect_right(starts, max(begin, end - 1)) - 1
+        level = int(node.meta["level"])
+        if node.name == "lheading":  # the text lines above the underline, as markdown-it-py joins them
+            inline = data[starts[first] : starts[last]].decode("utf-8").strip()
+            raw.append((level, first, last + 1, inline, True))
+            continue
+        line = data[starts[first] : starts[first + 1]].decode("utf-8").rstrip("\n")
+        content = line.lstrip(" \t")[level:]  # after the opening #s
+        stop = len(content.rstrip(" \t"))
+        closing = len(content[:stop].rstrip("#"))
+        if closing < stop and (closing == 0 or content[closing - 1] in " \t"):
+            stop = closing  # a closing sequence of #s
+        raw.append((level, first, first + 1, content[:stop].strip(), False))
+    return raw
+
+
+def fast_parser_installed() -> bool:
+    """Whether structure parses run in Rust (markdown-it-pyrs): then a pool of processes
+    would cost more than it saves."""
+    return _fast_parser() is not None
+
+
+@lru_cache(maxsize=1)
+def _fast_parser() -> Any:
+    """markdown-it-pyrs set up as ``_structure_parser``, or None (not installed, or turned
+    off with NOTESUI_PARSER=python)."""
+    if os.environ.get("NOTESUI_PARSER") == "python":
+        return None
+    try:
+        from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
+    except ImportError:
+        return None
+    return FastMarkdownIt("commonmark").enable_many(["table", "front_matter"])
 
 
 def _line_starts(data: bytes, start: int) -> list[int]:

@@ -106,10 +106,10 @@ PROCESS_POOL_BYTES = 4 << 20
 @contextlib.contextmanager
 def structure_parser(size: int) -> Iterator[Callable[[list[str]], list[Structure]]]:
     """A function from texts to their structures, for ``size`` bytes of text in all: for a
-    lot of text on a machine with several cores, it runs on a pool of processes (and on this
-    one if the pool fails)."""
+    lot of text on a machine with several cores, without the fast parser, it runs on a pool
+    of processes (and on this one if the pool fails)."""
     workers = min(os.cpu_count() or 1, 4)
-    if size < PROCESS_POOL_BYTES or workers < 2:
+    if size < PROCESS_POOL_BYTES or workers < 2 or document.fast_parser_installed():
         yield _parse_here
         return
     # spawn, never fork: the app has threads running

@@ -47,3 +47,24 @@ def documents(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         data = codecs.BOM_UTF8 + data
     return data
+
+
+_FRAGMENTS = [
+    *("    # indented code", "\t# tab", " # one space", "   ### three", "    ###", "#5 bolt", "#\tfoo"),
+    *("## foo ##", "## foo #bar", "# foo \\#", "> # quote", "- # list heading", "1. foo", "1) x", "   > # q"),
+    *("<!-- comment", "-->", "<pre>", "</pre>", "<script>", "</script>", "<div>", "</div>", "<custom-tag>"),
+    *("<?php", "?>", "<!DOCTYPE html>", "<![CDATA[", "]]>", "[foo]: /url", "Foo", "Foo *bar*", "text"),
+    *("===", "---", "=", "  ==  ", "***", "* * *", "_ _ _", "   - - -", "| a | b |", "|---|---|"),
+    *("```", "~~~", "    ```", "+++", "", "", "", "#", "##", "# ", "\\# not", "- ", "  - nested", ">", "> text"),
+    *("## 中文 <!-- mastered 2024-01-01 -->", "# trailing ###   ", "#   spaced   #", "###### six", "####### seven"),
+    *("  Foo\n  ---", "\u3000# ideographic", "# a\\", "##\\", "# #", "# ##", "#\u00a0nbsp", "---\ntitle: x\n---"),
+    *("a\r\n---", "\r", "x\x00y", "# 微调 *强调* `代码`"),
+]
+
+
+@st.composite
+def block_soup(draw: st.DrawFn) -> str:
+    """Lines that sit on the edges of CommonMark's block rules (headings, setext underlines,
+    code, HTML blocks, containers, front matter), in any order."""
+    lines = draw(st.lists(st.sampled_from(_FRAGMENTS), max_size=30))
+    return "\n".join(lines) + ("\n" if draw(st.booleans()) else "")

@@ -229,6 +229,7 @@ def test_a_pool_of_processes_parses_the_same(tmp_path: Path, monkeypatch: pytest
     root = notes(tmp_path / "notes")
     alone = Notebook.open(root)
     monkeypatch.setattr(notebook_module, "PROCESS_POOL_BYTES", 0)
+    monkeypatch.setattr(document, "fast_parser_installed", lambda: False)
     pooled = Notebook.open(root)
     assert {r: shape(d) for r, d in pooled.documents.items()} == {r: shape(d) for r, d in alone.documents.items()}
 
@@ -250,6 +251,7 @@ def test_a_pool_that_fails_only_costs_speed(tmp_path: Path, monkeypatch: pytest.
 
     root = notes(tmp_path / "notes")
     monkeypatch.setattr(notebook_module, "PROCESS_POOL_BYTES", 0)
+    monkeypatch.setattr(document, "fast_parser_installed", lambda: False)
     monkeypatch.setattr(notebook_module, "ProcessPoolExecutor", Broken)
     notebook = Notebook.open(root)
     assert [h.title for h in notebook.documents["a.md"].headings] == ["A", "Question one?"]
