@@ -121,10 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             except SystemExit as exit_:
                 return int(exit_.code or 0)
             _opened.clear()
-            status = COMMANDS[name](options)
-            for session in _opened:
-                _keep_index_warm(session)
-            return status
+            try:
+                return COMMANDS[name](options)
+            finally:
+                for session in _opened:
+                    session.close(wait=True)  # a search index built is kept before the process ends
+                    _say_notices(session)
+                    _keep_index_warm(session)
         try:
             options = _parser().parse_args(args)
         except SystemExit as exit_:
@@ -313,8 +316,6 @@ def cmd_search(options: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     session = _session(options)
     hits = session.search(" ".join(options.query), limit=options.limit)
-    session.close(wait=True)  # the index is kept in the cache (when it changed) before the command ends
-    _say_notices(session)
     for hit in hits:
         if options.json:
             out_json(hit.as_json())
@@ -509,8 +510,7 @@ def cmd_check(options: argparse.Namespace) -> int:
 def cmd_index(options: argparse.Namespace) -> int:
     session = _session(options)
     session.start_index()
-    session.close(wait=True)
-    _say_notices(session)
+    session.indexer.wait()
     index = session.index
     out(f"{len(index) if index is not None else 0} headings indexed in {len(session.documents)} files")
     return EXIT_OK
