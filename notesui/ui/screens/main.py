@@ -8,6 +8,7 @@ ones) through the context's signals, and tells the App it has opened the notes w
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from notesui.core.document import Document, Heading
 from notesui.core.edits import DeleteSection, InsertQuestion
@@ -36,6 +38,10 @@ from notesui.ui.widgets.outline import Entry, OutlineTree
 from notesui.ui.widgets.viewer import Viewer
 
 Scope = list[tuple[Document, Heading | None]]
+
+
+class _Closing(Exception):
+    """The screen's opening worker was cancelled."""
 
 
 class MainScreen(Screen[None]):
@@ -74,24 +80,47 @@ class MainScreen(Screen[None]):
 
     # -- opening ------------------------------------------------------------------------
 
+    class _Parsed(Message):
+        """Files parsed after opening (``rels``); ``done``: every file is."""
+
+        def __init__(self, rels: list[str], *, done: bool = False) -> None:
+            super().__init__()
+            self.rels = rels
+            self.done = done
+
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
         """Read the files and show the tree at once; then parse the files the cache did not
-        know, where the user was first, filling in their counts as they come."""
+        know, where the user was first, filling in their counts as they come (by messages:
+        the parse never waits for the screen)."""
         session = self.ctx.session
+        worker = get_current_worker()
         session.load(lazy=True)
+        shown = threading.Event()
         self.app.call_from_thread(self._opened)
-        session.parse_pending(self.ctx.place().files(), lambda rels: self.app.call_from_thread(self._parsed, rels))
-        self.app.call_from_thread(self._all_parsed)
+        self.app.call_from_thread(self.call_after_refresh, shown.set)
+        shown.wait(2.0)  # the tree is on screen before the parse takes its share of the CPU
 
-    def _parsed(self, rels: list[str]) -> None:
-        self.query_one(OutlineTree).show_parsed(rels)
-        self._update_progress()
+        def parsed(rels: list[str]) -> None:
+            if worker.is_cancelled:
+                raise _Closing  # the app is ending: the files left are parsed if ever needed
+            self.post_message(self._Parsed(rels))
 
-    def _all_parsed(self) -> None:
-        self.post_message(self.Opened())
-        for notice in self.ctx.session.notices:
-            self.notify(notice, severity="warning", timeout=8)
+        try:
+            session.parse_pending(self.ctx.place().files(), parsed)
+        except _Closing:
+            return
+        self.post_message(self._Parsed([], done=True))
+
+    @on(_Parsed)
+    def _parsed(self, event: _Parsed) -> None:
+        if event.rels:
+            self.query_one(OutlineTree).show_parsed(event.rels)
+            self._update_progress()
+        if event.done:
+            self.post_message(self.Opened())
+            for notice in self.ctx.session.notices:
+                self.notify(notice, severity="warning", timeout=8)
 
     def _opened(self) -> None:
         notebook = self.ctx.session.notebook
