@@ -150,10 +150,17 @@ class Runner:
 
 
 def _questions(notes: Path) -> int:
-    sys.path.insert(0, str(REPO))
-    from notesui.core.notebook import Notebook
-
-    return Notebook.open(notes).counts().questions
+    """The folder's question count, found by another process: a child's peak RSS starts
+    from its parent's (it survives exec), so this one stays small."""
+    script = (
+        "import sys; from notesui.core.notebook import Notebook; print(Notebook.open(sys.argv[1]).counts().questions)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return int(
+        subprocess.run(
+            [sys.executable, "-c", script, str(notes)], capture_output=True, text=True, env=env, check=True
+        ).stdout
+    )
 
 
 def _status(pid: int, field: str) -> float | None:

@@ -96,6 +96,8 @@ class NotesApp(App[None]):
     def on_notes_app_index_changed(self) -> None:
         if (failure := self.session.indexer.take_failure()) is not None:
             self.notify(f"Search may miss recent changes: {failure}", severity="error", timeout=10)
+        for notice in self.session.take_notices():  # the kept index could not be read, say
+            self.notify(notice, severity="warning", timeout=8)
         self.ctx.index_changed.publish(None)
 
     # -- ending ---------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def _keep_index_warm(session: Session) -> None:
 
 
 def _say_notices(session: Session) -> None:
-    for notice in session.notices:
+    for notice in session.take_notices():
         err(notice)
 
 

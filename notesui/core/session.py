@@ -234,9 +234,8 @@ class Session:
         ``Notebook.parse_pending``."""
         self.notebook.parse_pending(first, done)
 
-    @property
-    def notices(self) -> list[str]:
-        """What went wrong with the caches (each said once: taking them clears them)."""
+    def take_notices(self) -> list[str]:
+        """What went wrong with the caches since last asked (each is said once)."""
         found = []
         for holder in (self.notebook.cache, self.indexer.cache):
             if holder is not None and holder.notice:

@@ -89,7 +89,7 @@ def test_a_corrupt_index_is_said_once_and_rebuilt(tmp_path: Path, builds: list[i
     session = Session.open(root, cache_dir=tmp_path / "cache")
     assert [hit.file for hit in session.search("topic5", 1)] == ["f5.md"]
     session.close(wait=True)
-    assert any("unreadable" in notice for notice in session.notices)
+    assert any("unreadable" in notice for notice in session.take_notices())
     assert len(builds) == 2
     assert found(root, tmp_path / "cache", "topic5") == [("f5.md", "Question 5 about topic5?")]
     assert len(builds) == 2  # the rebuilt one was kept
@@ -117,4 +117,4 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path) -> None:
     session = Session.open(root, cache_dir=blocker)
     assert [hit.file for hit in session.search("topic1", 1)] == ["f1.md"]
     session.close(wait=True)
-    assert session.notices  # said, not fatal
+    assert session.take_notices()  # said, not fatal

@@ -119,7 +119,7 @@ class MainScreen(Screen[None]):
             self._update_progress()
         if event.done:
             self.post_message(self.Opened())
-            for notice in self.ctx.session.notices:
+            for notice in self.ctx.session.take_notices():
                 self.notify(notice, severity="warning", timeout=8)
 
     def _opened(self) -> None:
