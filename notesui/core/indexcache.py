@@ -100,7 +100,11 @@ class IndexCache:
             fd, temp = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as out:
-                    pickle.dump((ENGINE_VERSION, digests, index), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+                    # no memo: it would hold a copy of every array written until the end (the
+                    # index has no cycles, and the few shared names are small)
+                    pickler.fast = True
+                    pickler.dump((ENGINE_VERSION, digests, index))
                 os.replace(temp, self.path)
             except BaseException:
                 with contextlib.suppress(OSError):
