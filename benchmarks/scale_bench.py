@@ -135,10 +135,13 @@ class Runner:
         folder = self.work / cache / "notesui"
         begun = time.time() - (time.perf_counter() - started)
         waited = time.monotonic()
+        keeps = (self.repo / "notesui" / "core" / "indexcache.py").exists()
+        if not keeps:
+            timeout = 15.0  # a notesui that keeps no index: give its build that long
         while time.monotonic() - waited < timeout:
             keys = list(folder.glob("index-*.key")) if folder.exists() else []
             newest = max((key.stat().st_mtime for key in keys), default=0.0)
-            if newest >= begun or (keys and time.monotonic() - waited > 3):
+            if keeps and (newest >= begun or (keys and time.monotonic() - waited > 3)):
                 return True
             ready, _, _ = select.select([master], [], [], 0.1)
             if ready:

@@ -10,22 +10,8 @@ import pytest
 
 from notesui import cli, locations
 from notesui.cli import main
-from notesui.core import document
 from notesui.core.indexcache import IndexCache
 from notesui.core.search import SearchIndex
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = document.structure_of
-
-    def counting(text: str):  # type: ignore[no-untyped-def]
-        calls.append(len(text))
-        return real(text)
-
-    monkeypatch.setattr(document, "structure_of", counting)
-    return calls
 
 
 def files_in(folder: Path) -> list[Path]:

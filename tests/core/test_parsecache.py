@@ -23,20 +23,6 @@ def shape(doc: Document) -> list[tuple[object, ...]]:
     return [(h.level, h.title, h.heading, h.answer, h.section, h.parent, h.mastered) for h in doc.headings]
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the structure parses (markdown-it) done."""
-    calls: list[int] = []
-    real = document.structure_of
-
-    def counting(text: str):  # type: ignore[no-untyped-def]
-        calls.append(len(text))
-        return real(text)
-
-    monkeypatch.setattr(document, "structure_of", counting)
-    return calls
-
-
 def notes(root: Path) -> Path:
     root.mkdir()
     (root / "a.md").write_text("# A\n\n## Question one?\n\nanswer\n", encoding="utf-8")
