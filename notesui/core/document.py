@@ -405,9 +405,16 @@ def structure_of(text: str) -> Structure:
     parses when it is not installed, and always where nesting may be deep enough for the
     nesting limit to matter (there markdown-it-py's behaviour and warning are the rule)."""
     fast = _fast_parser()
-    if fast is not None and not _MAYBE_DEEP.search(text):
+    if fast is not None and not _may_nest_deep(text):
         return _structure_fast(fast, text), []
     return _structure_py(text)
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether a line opens with so many columns of container marks (quote and list markers,
+    indentation; a tab is 4 columns) that the nesting may come near markdown-it-py's limit:
+    a level takes at least one column, and the limit is 100 levels."""
+    return any(len(match.group().expandtabs(4)) >= DEEP_COLUMNS for match in _CONTAINER_MARKS.finditer(text))
 
 
 def _structure_py(text: str) -> Structure:
@@ -431,10 +438,8 @@ def _structure_py(text: str) -> Structure:
     return raw, warnings
 
 
-_MAYBE_DEEP = re.compile(r"^[ \t>*+\-.)0-9]{40}", re.MULTILINE)
-"""A line opening with this many container characters (quote and list markers, indentation)
-may nest near markdown-it-py's limit (a level takes at least half a character): such a
-text is parsed by markdown-it-py."""
+DEEP_COLUMNS = 40
+_CONTAINER_MARKS = re.compile(r"^[ \t>*+\-.)0-9]{10,}", re.MULTILINE)
 _LINE_BREAKS = re.compile(r"\r\n?")
 
 
@@ -469,6 +474,12 @@ def fast_parser_installed() -> bool:
     """Whether structure parses run in Rust (markdown-it-pyrs): then a pool of processes
     would cost more than it saves."""
     return _fast_parser() is not None
+
+
+def parser_name() -> str:
+    """Which engine parses structures (``rs`` or ``py``): what is kept of their results is
+    kept apart, so a difference between them could never mix two views of one file."""
+    return "rs" if fast_parser_installed() else "py"
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ Only the index's own classes can be read back from it (never arbitrary objects).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import tempfile
@@ -20,9 +21,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from notesui.core.document import Document
+from notesui.core.document import Document, parser_name
 from notesui.core.files import digest
 from notesui.core.search import ENGINE_VERSION, SearchIndex
+
+log = logging.getLogger(__name__)
 
 STALE_TEMP_SECONDS = 600
 """A temporary file this old was left by a process that ended while writing: removed."""
@@ -63,7 +66,7 @@ class IndexCache:
 
     def __init__(self, folder: Path, root: Path) -> None:
         name = digest(os.fsencode(Path(root).resolve()))
-        self.path = Path(folder) / f"index-v{ENGINE_VERSION}-{name}.pickle"
+        self.path = Path(folder) / f"index-v{ENGINE_VERSION}-{parser_name()}-{name}.pickle"
         self.notice: str | None = None
 
     def load(self, documents: Mapping[str, Document]) -> tuple[SearchIndex, bool] | None:
@@ -83,12 +86,16 @@ class IndexCache:
             self.notice = f"the search index cache {self.path} was unreadable ({error}); it is rebuilt"
             return None
         current = digests_of(documents)
-        changed = [rel for rel in {**digests, **current} if digests.get(rel) != current.get(rel)]
+        changed = {rel for rel in {**digests, **current} if digests.get(rel) != current.get(rel)}
         if len(changed) > REBUILD_SHARE * max(len(current), 1):
             return None
-        index.attach({rel: doc for rel, doc in documents.items() if rel not in changed})
-        for rel in changed:
-            index.update_file(rel, documents.get(rel))
+        try:
+            index.attach({rel: doc for rel, doc in documents.items() if rel not in changed})
+            for rel in sorted(changed):
+                index.update_file(rel, documents.get(rel))
+        except Exception as error:  # a file that can't be indexed now: the build says so
+            log.warning("the kept search index could not be brought up to date: %s", error)
+            return None
         return index, bool(changed)
 
     def save(self, index: SearchIndex) -> None:

@@ -160,8 +160,9 @@ class Notebook:
         self.cache = cache
         self.documents: Mapping[str, Document] = {}
         self.skipped: list[tuple[str, str]] = []  # paths not read, and why
-        self._keys: dict[str, str] = {}  # content digests of the files as loaded
-        self._unparsed: set[str] = set()  # the files not parsed at load, until parse_pending
+        # the files the cache did not know at load, as loaded, with the digest of those bytes
+        # (until parse_pending: the notebook may hold newer versions of them by then)
+        self._unparsed: dict[str, tuple[Document, str | None]] = {}
 
     @classmethod
     def open(cls, root: str | os.PathLike[str], cache: ParseCache | None = None) -> Notebook:
@@ -177,24 +178,24 @@ class Notebook:
         rels = discover(self.root, skipped)
         with ThreadPoolExecutor(max_workers=2) as pool:
             read = list(pool.map(lambda rel: Document.read(self.root / rel, rel), rels))
-        self._keys = {}
+        keys: dict[str, str] = {}
         known = {}
         if self.cache is not None:  # the bytes are always hashed: never trusted by size or time
-            self._keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
-            known = self.cache.get_many(self._keys.values())
+            keys = {rel: digest(data) for rel, data in zip(rels, read) if isinstance(data, bytes)}
+            known = self.cache.get_many(keys.values())
         docs = []
         for rel, data in zip(rels, read):
             if isinstance(data, Document):
                 docs.append(data)
                 continue
-            hit = known.get(self._keys.get(rel, ""))
+            hit = known.get(keys.get(rel, ""))
             if hit is None:
                 docs.append(Document.parse(data, rel, lazy=True))
             else:
                 docs.append(Document.parse(data, rel, hit.structure, counts=hit.counts, lazy=True))
         self.skipped = skipped
         self.documents = dict(zip(rels, docs))
-        self._unparsed = {doc.rel for doc in docs if not doc.parsed}
+        self._unparsed = {doc.rel: (doc, keys.get(doc.rel)) for doc in docs if not doc.parsed}
         if not lazy:
             self.parse_pending()
 
@@ -208,44 +209,44 @@ class Notebook:
         done: Callable[[list[str]], None] | None = None,
         batch_bytes: int | None = None,
     ) -> None:
-        """Parse every file not parsed yet, ``first`` first (on their own), and keep the
-        results in the cache; ``done(rels)`` after each batch (of about ``batch_bytes``).
-        Every file the cache did not know at ``load`` is in one batch (one parsed meanwhile,
-        because something needed its headings, too). Safe on another thread: it only
-        completes documents. A lot of text is parsed by a pool of processes."""
+        """Parse the files the cache did not know at ``load``, ``first`` first (on their
+        own), and keep the results in the cache; ``done(rels)`` after each batch (of about
+        ``batch_bytes``): each file is reported once (one parsed meanwhile, because
+        something needed its headings, too). Safe on another thread: it only completes the
+        documents as loaded. Without the fast parser, a lot of text is parsed by a pool of
+        processes."""
         limit = PARSE_BATCH_BYTES if batch_bytes is None else batch_bytes
-        documents = self.documents
-        unparsed, self._unparsed = self._unparsed, set()
+        unparsed, self._unparsed = self._unparsed, {}
+        # the documents as loaded (the notebook may hold newer ones: those were parsed when
+        # made), so what is kept under a digest is always the structure of those bytes
         wanted = [rel for rel in dict.fromkeys(first) if rel in unparsed]
-        rest = [rel for rel in documents if rel in unparsed and rel not in wanted]
-        batches: list[list[Document]] = [[documents[rel] for rel in wanted if rel in documents]]
+        rest = [rel for rel in unparsed if rel not in wanted]
+        batches: list[list[str]] = [wanted]
         size = limit  # the wanted files are a batch of their own
         for rel in rest:
             if size >= limit:
                 batches.append([])
                 size = 0
-            batches[-1].append(documents[rel])
-            size += len(documents[rel].data)
-        todo = [doc for chunk in batches for doc in chunk]
+            batches[-1].append(rel)
+            size += len(unparsed[rel][0].data)
+        todo = [unparsed[rel][0] for rel in rest + wanted]
         with structure_parser(sum(len(doc.data) for doc in todo if not doc.parsed)) as parse:
             for chunk in filter(None, batches):
-                fresh = [doc for doc in chunk if not doc.parsed]  # not parsed meanwhile
+                loaded = [unparsed[rel] for rel in chunk]
+                fresh = [doc for doc, _ in loaded if not doc.parsed]  # not parsed meanwhile
                 for doc, structure in zip(fresh, parse([doc.text for doc in fresh])):
                     doc.provide(structure)
-                self._remember(chunk)
+                self._remember(loaded)
                 if done is not None:
-                    done([doc.rel for doc in chunk])
+                    done(chunk)
 
-    def _remember(self, docs: Iterable[Document]) -> None:
-        """Keep what was parsed of ``docs`` in the cache."""
+    def _remember(self, loaded: Iterable[tuple[Document, str | None]]) -> None:
+        """Keep in the cache what was parsed of documents, by the digest of their bytes."""
         if self.cache is None:
             return
-        items = {}
-        for doc in docs:
-            key = self._keys.get(doc.rel)
-            if key is not None and not doc.error:
-                items[key] = (doc.structure, doc.counts)
-        self.cache.put_many(items)
+        self.cache.put_many(
+            {key: (doc.structure, doc.counts) for doc, key in loaded if key is not None and not doc.error}
+        )
 
     def _read(self, rel: str) -> Document:
         return Document.load(self.root / rel, rel)

@@ -18,10 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from notesui.core.document import STRUCTURE_MAX_NESTING, Counts, Structure
+from notesui.core.document import STRUCTURE_MAX_NESTING, Counts, Structure, parser_name
 
 VERSION = f"3-n{STRUCTURE_MAX_NESTING}"
-"""Bump when ``structure_of``'s output (or how it is stored) changes."""
+"""Bump when what is kept changes: ``structure_of``'s output, the counts (what makes a
+question, answered or mastered) or how they are stored. The file name also names the parser
+(``document.parser_name``)."""
 
 BATCH = 500
 BUSY_SECONDS = 5.0
@@ -47,7 +49,7 @@ class ParseCache:
     """``get_many`` and ``put_many`` what is known of files by content digest (see the module)."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / f"structure-v{VERSION}.sqlite"
+        self.path = Path(folder) / f"structure-v{VERSION}-{parser_name()}.sqlite"
         self.notice: str | None = None
         self._db: sqlite3.Connection | None = None
         self._broken = False

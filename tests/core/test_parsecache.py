@@ -256,3 +256,27 @@ def test_an_entry_that_cant_be_decoded_is_parsed_again(tmp_path: Path, parses: l
     doc = notebook.documents["a.md"]
     assert [h.title for h in doc.headings] == ["A", "Question one?"]
     assert doc.counts.questions == 1  # the entry's counts were not trusted either
+
+
+def test_a_file_changed_before_it_was_parsed_never_lends_its_structure_to_the_old_bytes(tmp_path: Path) -> None:
+    """The app applies an edit while the files of a lazy load wait for their parse: what is
+    kept for the bytes that were loaded is their own structure, not the new content's."""
+    from notesui.core.edits import InsertQuestion
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    old = b"# A\n\n## Q1?\n\nanswer one\n"
+    (root / "a.md").write_bytes(old)
+    notebook = Notebook(root, ParseCache(tmp_path / "cache"))
+    notebook.load(lazy=True)
+    loaded = notebook.documents["a.md"]
+    edited = InsertQuestion(loaded, loaded.headings[0], "New?").rebase(loaded.data)
+    assert edited is not None
+    notebook.apply([("a.md", Document.parse(edited, "a.md"))])
+    reported: list[list[str]] = []
+    notebook.parse_pending(done=reported.append)
+    assert reported == [["a.md"]]
+    (root / "a.md").write_bytes(old)  # an undo, or a checkout: the old bytes again
+    again = Notebook.open(root, ParseCache(tmp_path / "cache"))
+    assert [h.title for h in again.documents["a.md"].headings] == ["A", "Q1?"]
+    assert shape(again.documents["a.md"]) == shape(Document.parse(old, "a.md"))

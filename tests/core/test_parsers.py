@@ -49,7 +49,12 @@ def test_the_bundled_notes(path: Path) -> None:
 
 @pytest.mark.parametrize("depth", [10, 60, 99, 100, 150])
 def test_deep_nesting_is_markdown_it_pys_to_decide(depth: int) -> None:
-    for text in ("> " * depth + "# x\n\n# after\n", "".join("  " * i + "- a\n" for i in range(depth)) + "\n# after\n"):
+    for text in (
+        "> " * depth + "# x\n\n# after\n",
+        "".join("  " * i + "- a\n" for i in range(depth)) + "\n# after\n",
+        "".join("\t" * (i // 2) + "  " * (i % 2) + "- a\n" for i in range(depth)) + "\n# after\n",  # tabs
+        "".join(">" * i + "\t- a\n" for i in range(depth)) + "\n# after\n",
+    ):
         assert structure_of(text) == _structure_py(text)
 
 
