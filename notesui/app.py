@@ -84,9 +84,12 @@ class NotesApp(App[None]):
 
     @on(MainScreen.Opened)
     def _opened(self) -> None:
-        self.session.start_index()
         if self.live:
             self.start_watching()
+
+    @on(MainScreen.Parsed)
+    def _parsed(self) -> None:
+        self.session.start_index()
 
     @work(thread=True, group="parse-written")
     def _parse_written(self, rel: str, data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -113,6 +114,8 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     commands = _subparsers()
+    if args[:1] == ["--no-cache"] and args[1:2] and args[1] in commands:
+        args[0], args[1] = args[1], args[0]  # notesui --no-cache stats: the option is the command's
     try:
         if args and args[0] in commands:
             name = args.pop(0)
@@ -121,13 +124,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             except SystemExit as exit_:
                 return int(exit_.code or 0)
             _opened.clear()
+            finished = False
             try:
-                return COMMANDS[name](options)
+                status = COMMANDS[name](options)
+                finished = True
+                return status
             finally:
                 for session in _opened:
                     session.close(wait=True)  # a search index built is kept before the process ends
                     _say_notices(session)
-                    _keep_index_warm(session)
+                    if finished and name != "index":
+                        _keep_index_warm(session)
         try:
             options = _parser().parse_args(args)
         except SystemExit as exit_:
@@ -217,12 +224,15 @@ def _keep_index_warm(session: Session) -> None:
     from notesui.core.indexcache import digests_of
 
     cache = session.indexer.cache
-    if cache is None or session.index is not None:
-        return  # no cache, or this command used (and kept) the index
+    if cache is None or session.index is not None or os.environ.get("NOTESUI_BACKGROUND_INDEX") == "0":
+        return  # no cache, this command used (and kept) the index, or the user said no
     if sum(len(doc.data) for doc in session.documents.values()) < WARM_IN_BACKGROUND_BYTES:
         return
     if cache.is_current(digests_of(session.documents)):
         return
+    with cache.building() as free:
+        if not free:
+            return  # being built by another process already
     command = [sys.executable, "-m", "notesui", "index", "--dir", str(session.root)]
     with contextlib.suppress(OSError):  # only a head start for the next search
         subprocess.Popen(
@@ -509,8 +519,13 @@ def cmd_check(options: argparse.Namespace) -> int:
 
 def cmd_index(options: argparse.Namespace) -> int:
     session = _session(options)
-    session.start_index()
-    session.indexer.wait()
+    cache = session.indexer.cache
+    with cache.building() if cache is not None else contextlib.nullcontext(True) as free:
+        if not free:
+            out("another notesui is indexing these notes now")
+            return EXIT_OK
+        session.start_index()
+        session.close(wait=True)  # built and kept, while this process holds the right to
     index = session.index
     out(f"{len(index) if index is not None else 0} headings indexed in {len(session.documents)} files")
     return EXIT_OK

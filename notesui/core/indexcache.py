@@ -17,7 +17,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 STALE_TEMP_SECONDS = 600
 """A temporary file this old was left by a process that ended while writing: removed."""
+UNUSED_DAYS = 30
 REBUILD_SHARE = 0.25
 """Re-index the changed files up to this share of all files; build afresh above it."""
 
@@ -85,6 +86,8 @@ class IndexCache:
         except Exception as error:  # whatever is wrong with it, the index is built afresh
             self.notice = f"the search index cache {self.path} was unreadable ({error}); it is rebuilt"
             return None
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # in use: not to be pruned as unused
         current = digests_of(documents)
         changed = {rel for rel in {**digests, **current} if digests.get(rel) != current.get(rel)}
         if len(changed) > REBUILD_SHARE * max(len(current), 1):
@@ -103,7 +106,7 @@ class IndexCache:
         digests = digests_of(index.files)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._remove_stale_temps()
+            self._remove_stale()
             fd, temp = tempfile.mkstemp(prefix=".index-", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -123,6 +126,29 @@ class IndexCache:
                 f"the search index cache {self.path} can't be written ({getattr(error, 'strerror', None) or error})"
             )
 
+    @contextlib.contextmanager
+    def building(self) -> Iterator[bool]:
+        """Hold the right to build this folder's index (True), or not (False: another
+        process is building it). Where files can't be locked, always True."""
+        try:
+            import fcntl
+        except ImportError:
+            yield True
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path.with_suffix(".lock"), "a+b")  # noqa: SIM115 -- held below
+        except OSError:
+            yield True
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            yield True
+
     def is_current(self, digests: Mapping[str, str]) -> bool:
         """Whether the kept index was made from files with exactly these content digests
         (a quick check: the index itself is not read)."""
@@ -135,9 +161,21 @@ class IndexCache:
     def _key_path(self) -> Path:
         return self.path.with_suffix(".key")
 
-    def _remove_stale_temps(self) -> None:
+    def _remove_stale(self) -> None:
+        """Remove what nobody will read: temporary files of a process that ended while
+        writing, this folder's index of another version or parser, and the index of a folder
+        not opened for ``UNUSED_DAYS``."""
         now = time.time()
-        for temp in self.path.parent.glob(".index-*"):
+        own = self.path.name.rsplit("-", 1)[-1].removesuffix(".pickle")
+        for path in self.path.parent.iterdir():
             with contextlib.suppress(OSError):
-                if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
-                    temp.unlink()
+                age = now - path.stat().st_mtime
+                name = path.name
+                if name.startswith(".index-"):
+                    stale = age > STALE_TEMP_SECONDS
+                elif name.startswith("index-") and path.suffix != ".lock" and path.stem != self.path.stem:
+                    stale = path.stem.endswith(own) or age > UNUSED_DAYS * 86400
+                else:
+                    continue
+                if stale:
+                    path.unlink()

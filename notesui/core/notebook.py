@@ -309,6 +309,14 @@ class Notebook:
             folder.files.append(rel)
         return top
 
+    def folder(self, rel: str) -> Folder | None:
+        """Folder ``rel`` (``""``: the root) with its sub-folders and files; None if there is
+        no such folder of notes now."""
+        folder: Folder | None = self.folder_tree()
+        for part in rel.split("/") if rel else []:
+            folder = folder.folders.get(part) if folder is not None else None
+        return folder
+
     def counts(self, prefix: str = "") -> Counts:
         """Counts over the files in folder ``prefix`` (those parsed so far: see ``pending``)."""
         total = Counts()

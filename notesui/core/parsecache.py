@@ -69,6 +69,7 @@ class ParseCache:
                 )
                 db.execute("SELECT count(*) FROM notes WHERE key = ''").fetchone()
                 self._db = db
+                self._remove_other_versions()
                 return db
             except sqlite3.Error as error:
                 if attempt == 2 or not _corrupt(error) or not self.path.exists():
@@ -83,6 +84,13 @@ class ParseCache:
                 self._fail(error)
                 return None
         return None
+
+    def _remove_other_versions(self) -> None:
+        """The files of other versions or parsers: this notesui never reads them."""
+        for path in self.path.parent.glob("structure-v*.sqlite*"):
+            if not path.name.startswith(self.path.name):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def _fail(self, error: Exception) -> None:
         """Stop using the cache for this session, saying why once."""

@@ -46,7 +46,7 @@ class Indexer:
     def __init__(self, on_change: Callable[[], object] | None = None, cache: IndexCache | None = None) -> None:
         self.index: SearchIndex | None = None
         self.cache = cache
-        self._unsaved = False  # the index differs from the one kept in the cache
+        self._unsaved = False  # built or patched since it was read: worth keeping
         self.failure: Exception | None = None
         self.on_change = on_change
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue()
@@ -120,8 +120,17 @@ class Indexer:
             if changed and self.on_change is not None:
                 self.on_change()
             if self._unsaved and self.cache is not None and self.index is not None:
-                self._unsaved = False  # saved after the news: searching need not wait for it
-                self.cache.save(self.index)
+                self._keep(self.cache, self.index)
+
+    def _keep(self, cache: IndexCache, index: SearchIndex) -> None:
+        """Keep the index in the cache (after the news of it: searching need not wait)."""
+        self._unsaved = False
+        try:
+            cache.save(index)
+        except Exception:  # never the end of the thread: the index is only not kept
+            log.exception("search index: keeping it failed")
+        if cache.notice and self.on_change is not None:
+            self.on_change()  # so the notice is said now
 
     @staticmethod
     def _merged(batch: list[tuple[str, object]]) -> list[tuple[str, object]]:

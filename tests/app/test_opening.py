@@ -54,7 +54,7 @@ async def test_the_tree_is_usable_before_every_file_is_parsed(tmp_path: Path, mo
 
     monkeypatch.setattr(document, "structure_of", slow_for_one)
     monkeypatch.setattr(notebook, "PARSE_BATCH_BYTES", 1)  # a file a batch
-    app = NotesApp(root)
+    app = NotesApp(root, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: len(labels(app)) == 7)
         await until(pilot, lambda: "0/1" in labels(app)["f2.md"])
@@ -67,6 +67,8 @@ async def test_the_tree_is_usable_before_every_file_is_parsed(tmp_path: Path, mo
         tree = app.screen.query_one(OutlineTree)
         assert tree.current is not None and tree.current.rel == "f2.md" and tree.current.kind == "heading"
         assert not app.session.documents["z-slow.md"].parsed
+        assert app.watcher is not None  # changes made meanwhile are followed
+        assert app.session.index is None  # the index waits for every file
         release.set()
         await until(pilot, lambda: labels(app)["z-slow.md"].endswith("0/1"))
         await settle(pilot)

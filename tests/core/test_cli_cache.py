@@ -64,3 +64,49 @@ def test_a_search_after_another_command_starts_warm(sample_notes: Path, monkeypa
 
     monkeypatch.setattr(SearchIndex, "build", classmethod(no_build))
     assert main(["search", "LoRA", "--dir", str(sample_notes)]) == 0
+
+
+def test_one_index_build_at_a_time_and_none_when_asked_not_to(
+    sample_notes: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    spawned: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "Popen", lambda command, **kwargs: spawned.append(command))
+    monkeypatch.setattr(cli, "WARM_IN_BACKGROUND_BYTES", 0)
+    kept = IndexCache(locations.cache_dir(), sample_notes)
+    with kept.building() as free:
+        assert free
+        assert main(["index", "--dir", str(sample_notes)]) == 0
+        assert "another notesui is indexing" in capsys.readouterr().out
+        assert main(["stats", "--dir", str(sample_notes)]) == 0
+        assert spawned == []  # it is being built: no second build
+    monkeypatch.setenv("NOTESUI_BACKGROUND_INDEX", "0")
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    assert spawned == []
+    monkeypatch.delenv("NOTESUI_BACKGROUND_INDEX")
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    assert len(spawned) == 1 and spawned[0][-3:] == ["index", "--dir", str(sample_notes)]
+    assert main(["index", "--dir", str(sample_notes)]) == 0
+    assert "headings indexed" in capsys.readouterr().out
+    assert main(["stats", "--dir", str(sample_notes)]) == 0
+    assert len(spawned) == 1  # current now: nothing to do
+
+
+def test_no_cache_may_come_before_the_command(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-cache", "stats", "--dir", str(sample_notes)]) == 0
+    assert "total" in capsys.readouterr().out
+    assert files_in(locations.cache_dir()) == []
+
+
+def test_what_another_version_kept_is_removed(sample_notes: Path) -> None:
+    folder = locations.cache_dir()
+    folder.mkdir(parents=True)
+    old = [folder / "structure-v2-n100.sqlite", folder / "structure-v2-n100.sqlite-wal"]
+    own = IndexCache(folder, sample_notes).path
+    other = own.with_name(own.name.replace("index-v", "index-v0"))
+    for path in [*old, other]:
+        path.write_bytes(b"kept by another notesui")
+    assert main(["search", "LoRA", "--dir", str(sample_notes)]) == 0
+    assert [path for path in [*old, other] if path.exists()] == []
+    assert own.exists()

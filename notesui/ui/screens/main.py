@@ -51,7 +51,10 @@ class MainScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {JumpProvider, MainCommands}
 
     class Opened(Message):
-        """The notes are read, parsed and shown (the App starts watching and indexing them)."""
+        """The notes are read and shown (the App starts watching them)."""
+
+    class Parsed(Message):
+        """Every file is parsed (the App starts indexing them)."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -118,7 +121,7 @@ class MainScreen(Screen[None]):
             self.query_one(OutlineTree).show_parsed(event.rels)
             self._update_progress()
         if event.done:
-            self.post_message(self.Opened())
+            self.post_message(self.Parsed())
             for notice in self.ctx.session.take_notices():
                 self.notify(notice, severity="warning", timeout=8)
 
@@ -131,6 +134,7 @@ class MainScreen(Screen[None]):
         outline.restore(self.ctx.place())
         self._update_progress()
         self.opened = True
+        self.post_message(self.Opened())
         if notebook.skipped:
             self.notify(
                 "; ".join(f"{rel}: {reason}" for rel, reason in notebook.skipped[:5]),

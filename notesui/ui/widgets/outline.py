@@ -135,7 +135,7 @@ class OutlineTree(Tree[Entry]):
             return
         parsed = set(rels)
         folders = {"/".join(rel.split("/")[:i]) for rel in parsed for i in range(rel.count("/") + 1)}
-        tree = self.notebook.folder_tree()
+        notebook = self.notebook
 
         def walk(node: TreeNode[Entry]) -> None:
             entry = node.data
@@ -143,10 +143,8 @@ class OutlineTree(Tree[Entry]):
                 node.set_label(self._file_label(doc))
                 node.allow_expand = _has_headings(doc)
             elif entry is not None and entry.kind == "folder" and entry.rel in folders:
-                folder = tree
-                for part in entry.rel.split("/") if entry.rel else []:
-                    folder = folder.folders[part]
-                node.set_label(self._folder_label(folder))
+                if (folder := notebook.folder(entry.rel)) is not None:
+                    node.set_label(self._folder_label(folder))
                 for child in node.children:
                     walk(child)
 
@@ -173,10 +171,8 @@ class OutlineTree(Tree[Entry]):
         if entry is None or node.children or self.notebook is None:
             return
         if entry.kind == "folder":
-            folder = self.notebook.folder_tree()
-            for part in entry.rel.split("/") if entry.rel else []:
-                folder = folder.folders[part]
-            self._add_folder_children(node, folder)
+            if (folder := self.notebook.folder(entry.rel)) is not None:
+                self._add_folder_children(node, folder)
             return
         doc = self._doc(entry.rel)
         if doc is None:
