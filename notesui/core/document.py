@@ -134,8 +134,8 @@ class Document:
 
     @property
     def parsed(self) -> bool:
-        """Whether the structure is known (from the cache or a parse), so using the headings
-        costs no markdown parse."""
+        """Whether the structure is known (from the cache, maybe still encoded, or a parse):
+        then using the headings costs no markdown parse."""
         return self._structure is not None or self._source is not None
 
     @property
@@ -293,7 +293,7 @@ class Document:
 
     @classmethod
     def failed(cls, rel: str, error: str) -> Document:
-        return cls(rel, b"", "", b"", array("q", [0, 0]), error, ([], []))
+        return cls(rel, b"", "", b"", array("q", [0, 0]), error, _source=([], []))
 
     @classmethod
     def parse(
@@ -311,7 +311,7 @@ class Document:
         kept but made read-only."""
         error = _sniff_binary(data)
         if error is not None:
-            return cls(rel, data, "", b"", array("q", [0, len(data)]), error, ([], []))
+            return cls(rel, data, "", b"", array("q", [0, len(data)]), error, _source=([], []))
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         body = data[len(bom) :]
         try:
@@ -324,7 +324,7 @@ class Document:
                 "shown read-only with replacement characters"
             )
         line_starts = _line_starts(data, len(bom))
-        doc = cls(rel, data, text, bom, line_starts, error, structure, counts)
+        doc = cls(rel, data, text, bom, line_starts, error, _source=structure, _counts=counts)
         if not lazy:
             doc.headings  # noqa: B018 -- builds them
         return doc

@@ -1,7 +1,8 @@
 """The search index of a notes folder, kept between runs in the user cache folder.
 
-One file per notes folder and engine version (``search.ENGINE_VERSION``), holding the index
-and the content digest of every file it indexed. On open, the files whose content differs
+One file per notes folder, engine version (``search.ENGINE_VERSION``) and parser, holding the
+index and the content digest of every file it indexed (and a small key file beside it, for a
+quick "is it current?"). On open, the files whose content differs
 now are re-indexed, so an index kept before a few edits still serves; when many files
 changed it is built afresh. It is written to a temporary file then renamed, so two
 processes writing at once leave one whole index. Like the parse cache it only speeds things
@@ -38,9 +39,6 @@ _ALLOWED = {
     ("notesui.core.search", "_FileIndex"),
     ("array", "_array_reconstructor"),
     ("array", "array"),
-    ("copyreg", "_reconstructor"),
-    ("builtins", "object"),
-    ("builtins", "set"),
 }
 
 

@@ -53,9 +53,10 @@ class ParseCache:
         self.notice: str | None = None
         self._db: sqlite3.Connection | None = None
         self._broken = False
+        self._closed = False  # by its owner: a late writer (a worker thread) writes nothing
 
     def _connect(self) -> sqlite3.Connection | None:
-        if self._db is not None or self._broken:
+        if self._db is not None or self._broken or self._closed:
             return self._db
         for attempt in (1, 2):
             try:
@@ -137,6 +138,7 @@ class ParseCache:
             self._fail(error)
 
     def close(self) -> None:
+        self._closed = True
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

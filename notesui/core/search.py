@@ -169,6 +169,9 @@ class SearchIndex:
         for name in self._KEPT:
             setattr(self, name, state[name])
         self._postings = defaultdict(_posting, self._postings)
+        # one string per file again (each item was written with its own copy of the name)
+        names = {rel: rel for rel in self._files}
+        self._items = [None if item is None else (names[item[0]], item[1]) for item in self._items]
 
     def attach(self, documents: Mapping[str, Document]) -> None:
         """Give an index read back its files' documents (the same content it indexed)."""
