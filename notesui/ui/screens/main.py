@@ -1,9 +1,10 @@
 """The main screen: the outline on the left, the reader on the right.
 
-It opens the notes (in a worker), coordinates the outline's and the reader's messages, and
-turns keys into changes through the session. It hears about every change (its own, outside
-ones) through the context's signals, and tells the App it has opened the notes with
-``MainScreen.Opened``.
+It opens the notes (in a worker: the tree at once, then the files the cache did not know,
+their counts filling in), coordinates the outline's and the reader's messages, and turns keys
+into changes through the session. It hears about every change (its own, outside ones)
+through the context's signals, and tells the App it has shown the notes (``Opened``) and
+parsed every file (``Parsed``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class MainScreen(Screen[None]):
 
     # -- opening ------------------------------------------------------------------------
 
-    class _Parsed(Message):
+    class _FilesParsed(Message):
         """Files parsed after opening (``rels``); ``done``: every file is."""
 
         def __init__(self, rels: list[str], *, done: bool = False) -> None:
@@ -107,16 +108,16 @@ class MainScreen(Screen[None]):
         def parsed(rels: list[str]) -> None:
             if worker.is_cancelled:
                 raise _Closing  # the app is ending: the files left are parsed if ever needed
-            self.post_message(self._Parsed(rels))
+            self.post_message(self._FilesParsed(rels))
 
         try:
             session.parse_pending(self.ctx.place().files(), parsed)
         except _Closing:
             return
-        self.post_message(self._Parsed([], done=True))
+        self.post_message(self._FilesParsed([], done=True))
 
-    @on(_Parsed)
-    def _parsed(self, event: _Parsed) -> None:
+    @on(_FilesParsed)
+    def _files_parsed(self, event: _FilesParsed) -> None:
         if event.rels:
             self.query_one(OutlineTree).show_parsed(event.rels)
             self._update_progress()
