@@ -54,6 +54,14 @@ QUERIES = [
     "langchian",
     "RAG检索增强生成",
     "激活函数SwiGLU",
+    # several terms, in any order, and characters with gaps
+    "lora 显存",
+    "思维链 局限性",
+    "显存 全参数微调",
+    "增量预训练 流程",
+    "显卡型号",
+    "缓解复读机",
+    "attention !flash",
 ]
 QUESTIONS_PER_FILE = 200
 

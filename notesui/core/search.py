@@ -16,6 +16,8 @@ Speed comes from an index rather than brute force:
 from __future__ import annotations
 
 import heapq
+import math
+import re
 import threading
 from array import array
 from bisect import bisect_right
@@ -37,6 +39,9 @@ BODY_GRAM_CHARS = 120
 FUZZY_CANDIDATES = 300
 FUZZY_MIN_QUERY = 3
 TITLE_CUTOFF = 60.0
+TERM_TYPO_CUTOFF = 75.0
+"""A term of several that is not found as typed matches a title (or an answer's start) this
+similar to it."""
 BODY_CUTOFF = 75.0
 BODY_EXACT_CAP = 2000
 """Answer matches scored per query at most (a query this common is still being typed)."""
@@ -46,6 +51,17 @@ them than this and than live ones (so a file saved again and again costs little)
 PACK_EVERY = 32
 """While building, postings are packed into arrays every this many files (bounds the memory)."""
 MAIN_REBUILD_DIRTY = 64
+QUESTION_BONUS = 5
+"""A question (a heading with an answer of its own, or no sub-headings) outranks a section
+with the same kind of match; how closely the title fits the query only breaks ties."""
+TITLE_SCAN_FACTOR, TITLE_SCAN_MIN = 5, 100
+"""Title matches scored per query: the closest fits, many more than the hits shown."""
+GAPPED_MIN_QUERY = 3
+GAPPED_CANDIDATES = 5000
+GAPPED = -2
+"""The position of a gapped match (its characters are located again for highlighting)."""
+TERM_POOL = 4000
+"""Items scored at most for a query of several terms."""
 """Re-indexed files are searched one by one until this many, then the main title list is rebuilt."""
 
 
@@ -78,7 +94,7 @@ class Hit:
         }
 
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 """Bump when what the index holds or how it is built changes: a cached index of another
 version is never read (``indexcache``)."""
 
@@ -94,6 +110,58 @@ class _FileIndex:
     title_starts: array[int] = field(default_factory=lambda: array("i"))
     bodies: str = ""
     body_starts: array[int] = field(default_factory=lambda: array("i"))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a query, normalised: every term must match (``exclude``: none may);
+    ``exact`` terms are matched only as typed (no typo tolerance)."""
+
+    text: str
+    exact: bool = False
+    exclude: bool = False
+
+
+_QUERY_TOKENS = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def parse_query(query: str) -> list[Term]:
+    """The terms of ``query`` (README, "Search"): words split on spaces, and where Latin
+    letters meet CJK characters (``lora微调``: ``lora`` and ``微调``); ``"a phrase"`` is one
+    exact term, ``'term`` is exact, ``!term`` excludes."""
+    terms: list[Term] = []
+    for match in _QUERY_TOKENS.finditer(query):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            text = normalize(phrase)
+            if text and SEP not in text:
+                terms.append(Term(text, exact=True))
+            continue
+        exact = exclude = False
+        if len(word) > 1 and word[0] in "!'":
+            exclude, exact = word[0] == "!", word[0] == "'"
+            word = word[1:]
+        pieces = [word] if exclude or exact else _script_runs(word)
+        for piece in pieces:
+            text = normalize(piece)
+            if text and SEP not in text:
+                terms.append(Term(text, exact=exact, exclude=exclude))
+    return terms
+
+
+def _script_runs(word: str) -> list[str]:
+    """``word`` cut where CJK characters meet others."""
+    runs: list[str] = []
+    for char in word:
+        if runs and _is_cjk(runs[-1][-1]) == _is_cjk(char):
+            runs[-1] += char
+        else:
+            runs.append(char)
+    return runs
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 def _joined(texts: list[str]) -> tuple[str, array[int]]:
@@ -125,6 +193,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._items: list[_Item | None] = []
+        self._questions = bytearray()  # per item: 1 for a question, 0 for a section
         self._files: dict[str, _FileIndex] = {}
         self._postings: defaultdict[str, array[int]] = defaultdict(_posting)
         self._dead = 0
@@ -155,7 +224,17 @@ class SearchIndex:
 
     # -- keeping (see ``indexcache``) ----------------------------------------------------
 
-    _KEPT = ("_items", "_files", "_postings", "_dead", "_main_titles", "_main_starts", "_main_items", "_dirty")
+    _KEPT = (
+        "_items",
+        "_questions",
+        "_files",
+        "_postings",
+        "_dead",
+        "_main_titles",
+        "_main_starts",
+        "_main_items",
+        "_dirty",
+    )
 
     def __getstate__(self) -> dict[str, object]:
         """What is kept: everything but the documents (the files' content is kept by the
@@ -222,6 +301,7 @@ class SearchIndex:
         for heading, title, body in zip(headings, titles, bodies):
             item = len(self._items)
             self._items.append((rel, heading.index))
+            self._questions.append(heading.is_question)
             entry.items.append(item)
             grams = _grams(title)
             grams.update(_bigrams(body[:BODY_GRAM_CHARS]))
@@ -233,7 +313,7 @@ class SearchIndex:
 
     def _compact(self) -> None:
         documents = dict(self._documents)
-        self._items, self._files, self._dead = [], {}, 0
+        self._items, self._questions, self._files, self._dead = [], bytearray(), {}, 0
         self._documents = {}
         self._add_all(documents)
 
@@ -252,25 +332,159 @@ class SearchIndex:
     # -- searching --------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """The best ``limit`` hits for ``query``."""
-        needle = normalize(query)
-        if not needle or SEP in needle:
+        """The best ``limit`` hits for ``query`` (README, "Search": its terms, in any order)."""
+        terms = parse_query(query)
+        if not any(not term.exclude for term in terms):
             return []
         with self._lock:
-            scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
-            self._exact(needle, scored, limit)
-            if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
-                self._fuzzy(needle, scored)
-            best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
-            return [self._hit(item, needle, *info) for item, info in best]
+            if len(terms) == 1 and not terms[0].exact:
+                needle = terms[0].text
+                scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
+                self._exact(needle, scored, limit)
+                if len(scored) < limit and len(needle) >= GAPPED_MIN_QUERY and all(map(_is_cjk, needle)):
+                    self._gapped(needle, scored)
+                if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
+                    self._fuzzy(needle, scored)
+                best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
+                return [self._hit(item, needle, *info) for item, info in best]
+            return self._search_terms(terms, limit)
+
+    # -- queries of several terms ----------------------------------------------------------
+
+    def _search_terms(self, terms: list[Term], limit: int) -> list[Hit]:
+        """Every term must match the title or the answer (exactly, or within typo tolerance),
+        in any order. Ranked by how much of the query matched (terms weighted by rarity),
+        title over answer, the whole query in one piece, a question over a section."""
+        wanted = [term for term in terms if not term.exclude]
+        excluded = [term.text for term in terms if term.exclude]
+        sets = [self._term_items(term) for term in wanted]
+        live = len(self) or 1
+        weights = [math.log(1 + live / (1 + len(found))) for found in sets]
+        rarest = min(range(len(wanted)), key=lambda i: len(sets[i]) if sets[i] else live + 1)
+        sets[rarest] |= self._body_items(wanted[rarest].text)
+        pool = set.intersection(*sets) if all(sets) else set()
+        if len(pool) < limit:  # fill with the items that match some of the terms
+            for found in sorted(sets, key=len):
+                pool |= set(list(found)[: TERM_POOL - len(pool)]) if len(pool) < TERM_POOL else set()
+        whole = "".join(term.text for term in wanted)
+        scored: dict[int, float] = {}
+        for item in pool:
+            if self._items[item] is None:
+                continue
+            title, body = self._texts(item)
+            if any(text in title or text in body for text in excluded):
+                continue
+            score = self._term_score(wanted, weights, title, body)
+            if score <= 0:
+                continue
+            if whole in title:
+                score += 6
+            elif whole in body:
+                score += 2
+            scored[item] = min(100.0, score + QUESTION_BONUS * self._questions[item] + len(whole) / max(len(title), 1))
+        best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [self._hit_terms(item, wanted, whole, score) for item, score in best]
+
+    def _term_items(self, term: Term) -> set[int]:
+        """Items whose title (or the start of the answer) may hold ``term``: those holding all
+        its characters' pairs; for a term with none, its typo candidates."""
+        text = term.text
+        grams = list(dict.fromkeys(_bigrams(text))) or [text]
+        postings = [self._postings.get(gram) for gram in grams]
+        found: set[int] = set()
+        if all(posting is not None for posting in postings):
+            ordered = sorted((p for p in postings if p is not None), key=len)
+            found = set(ordered[0])
+            for posting in ordered[1:]:
+                if not found:
+                    break
+                found.intersection_update(posting)
+        if not found and not term.exact and len(text) >= FUZZY_MIN_QUERY:
+            found = set(self._candidates(text, {}))
+        return found
+
+    def _body_items(self, text: str) -> set[int]:
+        """Items whose whole answer holds ``text`` (the postings only know its start)."""
+        scored: dict[int, tuple[float, str, int]] = {}
+        budget = BODY_EXACT_CAP
+        for entry in self._files.values():
+            budget -= self._scan(text, scored, "body", entry.bodies, entry.body_starts, entry.items, budget)
+            if budget <= 0:
+                break
+        return set(scored)
+
+    @staticmethod
+    def _term_score(wanted: list[Term], weights: list[float], title: str, body: str) -> float:
+        """60–90 when every term matched (by the weighted share matched in the title, then the
+        answer, exactly then by typo tolerance), below 50 when only some did."""
+        from rapidfuzz import fuzz
+
+        total = covered = 0.0
+        every = True
+        for term, weight in zip(wanted, weights):
+            text = term.text
+            if text in title:
+                quality = 1.0
+            elif text in body:
+                quality = 0.7
+            elif term.exact:
+                return 0.0  # an exact term must be there as typed
+            elif len(text) < FUZZY_MIN_QUERY:
+                quality = 0.0
+            elif ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF):
+                quality = 0.85 * ratio / 100
+            else:
+                ratio = fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
+                quality = 0.6 * ratio / 100
+            every = every and quality > 0
+            total += weight
+            covered += weight * quality
+        share = covered / total if total else 0.0
+        return 60 + 30 * share if every else 50 * share
+
+    def _hit_terms(self, item: int, wanted: list[Term], whole: str, score: float) -> Hit:
+        info = self._items[item]
+        assert info is not None
+        rel, index = info
+        doc = self._documents[rel]
+        heading = doc.headings[index]
+        title_norm, body_norm = self._texts(item)
+        if whole in title_norm:
+            spans = _locate(heading.title, whole, -1)
+        else:
+            found = [_locate(heading.title, term.text, -1) for term in wanted if term.text in title_norm]
+            spans = tuple(sorted(span for spans_ in found for span in spans_))
+        answer_only: str | None = None
+        if whole not in title_norm and whole in body_norm:
+            answer_only = whole  # the query in one piece: shown whole
+        else:
+            answer_only = next((t.text for t in wanted if t.text not in title_norm and t.text in body_norm), None)
+        snippet, snippet_spans = (
+            ("", ()) if answer_only is None else _snippet(doc.span_text(heading.answer), answer_only, -1)
+        )
+        return Hit(
+            file=rel,
+            line=heading.line + 1,
+            title=heading.title,
+            path=doc.title_path(heading)[:-1],
+            score=score,
+            where="title" if spans or answer_only is None else "body",
+            mastered=heading.mastered,
+            index=heading.index,
+            spans=spans,
+            snippet=snippet,
+            snippet_spans=snippet_spans,
+            ref=HeadingRef.of(doc, heading),
+        )
 
     def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]], limit: int) -> None:
-        # titles: the main list, shortest first, gives the best hits first; then the files
-        # re-indexed since it was built
-        self._scan(needle, scored, "title", self._main_titles, self._main_starts, self._main_items, limit)
+        # titles: the main list, shortest first, gives the closest fits first (enough of them
+        # for the questions among them to come first); then the files re-indexed since
+        wanted = max(limit * TITLE_SCAN_FACTOR, TITLE_SCAN_MIN)
+        self._scan(needle, scored, "title", self._main_titles, self._main_starts, self._main_items, wanted)
         for rel in self._dirty:
             entry = self._files[rel]
-            self._scan(needle, scored, "title", entry.titles, entry.title_starts, entry.items, limit)
+            self._scan(needle, scored, "title", entry.titles, entry.title_starts, entry.items, wanted)
         if len(scored) >= limit:
             return  # answer matches rank below title matches: they could not make the list
         budget = BODY_EXACT_CAP
@@ -299,14 +513,32 @@ class SearchIndex:
             start, end = starts[local], starts[local + 1] - 1
             if item not in scored and live[item] is not None:
                 length = max(end - start, 1)
-                if where == "title":
-                    score = 90 + 10 * len(needle) / length
+                if where == "title":  # a question over a section, then the closer fit
+                    score = 90 + QUESTION_BONUS * self._questions[item] + 4 * len(needle) / length
                 else:
                     score = 80 + 10 * (1 - (position - start) / length)
                 scored[item] = (min(score, 100.0), where, position - start)
                 found += 1
             position = blob.find(needle, starts[local + 1])
         return found
+
+    def _gapped(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
+        """Titles holding the query's characters in order, with gaps (``显卡型号`` in
+        显卡的具体型号): 80–88 by how tight they sit, below the same characters in one piece."""
+        postings = sorted((self._postings.get(char) for char in set(needle)), key=lambda p: len(p) if p else 0)
+        if not postings or postings[0] is None:
+            return
+        found = set(postings[0])
+        for posting in postings[1:]:
+            if posting is None:
+                return
+            found.intersection_update(posting)
+        for item in sorted(found)[:GAPPED_CANDIDATES]:
+            if item in scored or self._items[item] is None:
+                continue
+            width = _gapped_width(needle, self._texts(item)[0])
+            if width:
+                scored[item] = (80 + 8 * len(needle) / width + self._questions[item], "title", GAPPED)
 
     def _candidates(self, needle: str, exclude: Mapping[int, object]) -> list[int]:
         grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
@@ -337,8 +569,9 @@ class SearchIndex:
         for item in self._candidates(needle, scored):
             title, body = self._texts(item)
             title_score = fuzz.partial_ratio(needle, title, score_cutoff=TITLE_CUTOFF)
-            if title_score:
-                scored[item] = (0.8 * title_score, "title", -1)
+            if title_score:  # below 80; among equals, a question, then the closer fit
+                fit = len(needle) / max(len(title), len(needle))
+                scored[item] = (0.75 * title_score + 2 * self._questions[item] + 3 * fit, "title", -1)
                 continue
             body_score = fuzz.partial_ratio(needle, body, score_cutoff=BODY_CUTOFF)
             if body_score:
@@ -363,7 +596,9 @@ class SearchIndex:
         heading = doc.headings[index]
         spans: tuple[tuple[int, int], ...] = ()
         snippet, snippet_spans = "", spans
-        if where == "title":
+        if where == "title" and position == GAPPED:
+            spans = _locate_in_order(heading.title, needle)
+        elif where == "title":
             spans = _locate(heading.title, needle, position)
         else:
             snippet, snippet_spans = _snippet(doc.span_text(heading.answer), needle, position)
@@ -400,6 +635,48 @@ def _locate(original: str, needle: str, position: int) -> tuple[tuple[int, int],
     if end <= start or end > len(mapping):
         return ()
     return ((mapping[start], mapping[end - 1] + 1),)
+
+
+def _gapped_width(needle: str, text: str) -> int:
+    """The width of the tightest stretch of ``text`` holding ``needle``'s characters in
+    order (0: none)."""
+    best = 0
+    start = text.find(needle[0])
+    while start != -1:
+        end = start
+        for char in needle[1:]:
+            end = text.find(char, end + 1)
+            if end == -1:
+                return best
+        width = end - start + 1
+        best = width if not best else min(best, width)
+        start = text.find(needle[0], start + 1)
+    return best
+
+
+def _locate_in_order(original: str, needle: str) -> tuple[tuple[int, int], ...]:
+    """Ranges of ``original`` holding ``needle``'s characters in order, from the tightest
+    stretch (each run of adjacent characters one range)."""
+    normalized, mapping = normalize_mapped(original)
+    width = _gapped_width(needle, normalized)
+    if not width:
+        return ()
+    start = next(
+        i
+        for i in range(len(normalized))
+        if normalized[i] == needle[0] and _gapped_width(needle, normalized[i : i + width]) == width
+    )
+    positions = [start]
+    for char in needle[1:]:
+        positions.append(normalized.find(char, positions[-1] + 1))
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        begin, end = mapping[position], mapping[position] + 1
+        if spans and spans[-1][1] == begin:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((begin, end))
+    return tuple(spans)
 
 
 def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -25,7 +25,7 @@ def index() -> SearchIndex:
 
 def test_the_set_is_big_and_varied() -> None:
     assert len(CASES) >= 30
-    assert {kind for _, _, kind in CASES} >= {"traditional", "typo", "english", "partial", "exact"}
+    assert {kind for _, _, kind in CASES} >= {"traditional", "typo", "english", "partial", "exact", "terms", "gapped"}
 
 
 def test_recall_at_5(index: SearchIndex) -> None:
@@ -36,6 +36,14 @@ def test_recall_at_5(index: SearchIndex) -> None:
     ]
     recall = 1 - len(misses) / len(CASES)
     assert recall >= 0.95, f"recall@5 = {recall:.3f}; missed: {misses}"
+
+
+def test_recall_at_5_for_every_kind_of_query(index: SearchIndex) -> None:
+    kinds = {kind for _, _, kind in CASES}
+    for kind in sorted(kinds):
+        cases = [(query, expected) for query, expected, k in CASES if k == kind]
+        found = sum(expected in [hit.title for hit in index.search(query, 5)] for query, expected in cases)
+        assert found / len(cases) >= 0.8, f"{kind}: {found}/{len(cases)}"
 
 
 @pytest.mark.parametrize("query", [q for q, _, kind in CASES if kind == "traditional"])
