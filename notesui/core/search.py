@@ -1,8 +1,12 @@
 """The search engine shared by the app and the command line.
 
-Ranking (README, “Search”): an exact normalised substring beats a fuzzy match, and a title match
-beats an equal answer match. Scores fall in bands so that the rule holds whatever the
-details: exact title 90–100, exact answer 80–90, fuzzy title below 80, fuzzy answer below 70.
+A query is read as terms (``parse_query``). One term (README, “Search”): an exact normalised
+substring beats a fuzzy match, and a title match beats an equal answer match. Scores fall in
+bands so that the rule holds whatever the details: exact title 90–100 (a question over a
+section), exact answer 80–90, the characters in order with gaps in a title 80–89, fuzzy title
+up to 80, fuzzy answer below 70. Several terms: 60–99 when every term matched (by the
+rarity-weighted share found in titles, then answers), below 50 when only some did; the whole
+query in one piece, a question, then the closer fit add to that.
 
 Speed comes from an index rather than brute force:
 
@@ -24,13 +28,14 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, MutableSequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from notesui.core.refs import HeadingRef
 from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
 if TYPE_CHECKING:
-    from notesui.core.document import Document
+    from notesui.core.document import Document, Heading
 
 SEP = "\x00"
 BODY_GRAM_CHARS = 120
@@ -51,6 +56,7 @@ them than this and than live ones (so a file saved again and again costs little)
 PACK_EVERY = 32
 """While building, postings are packed into arrays every this many files (bounds the memory)."""
 MAIN_REBUILD_DIRTY = 64
+"""Re-indexed files are searched one by one until this many, then the main title list is rebuilt."""
 QUESTION_BONUS = 5
 """A question (a heading with an answer of its own, or no sub-headings) outranks a section
 with the same kind of match; how closely the title fits the query only breaks ties."""
@@ -58,11 +64,16 @@ TITLE_SCAN_FACTOR, TITLE_SCAN_MIN = 5, 100
 """Title matches scored per query: the closest fits, many more than the hits shown."""
 GAPPED_MIN_QUERY = 3
 GAPPED_CANDIDATES = 5000
+GAPPED_SPREAD = 2
+"""Characters typed without their gaps match a title that holds them in order within this
+many times the query's length."""
 GAPPED = -2
 """The position of a gapped match (its characters are located again for highlighting)."""
 TERM_POOL = 4000
-"""Items scored at most for a query of several terms."""
-"""Re-indexed files are searched one by one until this many, then the main title list is rebuilt."""
+"""Items scored at most for a query of several terms (those most likely to hold every term
+first)."""
+TERM_TYPO_MIN = 4
+"""A term of several is forgiven typos from this length (a shorter one is matched as typed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,18 +157,31 @@ def parse_query(query: str) -> list[Term]:
             text = normalize(piece)
             if text and SEP not in text:
                 terms.append(Term(text, exact=exact, exclude=exclude))
-    return terms
+    meaningful = [term for term in terms if any(char.isalnum() for char in term.text)]
+    return meaningful or terms  # punctuation typed along (显卡型号？) is no term of its own
 
 
 def _script_runs(word: str) -> list[str]:
-    """``word`` cut where CJK characters meet others."""
+    """``word`` cut where CJK characters meet Latin letters or digits (punctuation goes with
+    the run before it)."""
     runs: list[str] = []
+    kind: bool | None = None
     for char in word:
-        if runs and _is_cjk(runs[-1][-1]) == _is_cjk(char):
+        is_cjk = _is_cjk(char)
+        if runs and (not char.isalnum() or is_cjk == kind):
+            runs[-1] += char
+            continue
+        if runs and kind is None:  # punctuation so far: it joins this run
             runs[-1] += char
         else:
             runs.append(char)
+        kind = is_cjk if char.isalnum() else kind
     return runs
+
+
+def _gappable(needle: str) -> bool:
+    """Chinese characters (punctuation allowed), no Latin letters or digits."""
+    return any(map(_is_cjk, needle)) and not any(char.isalnum() and not _is_cjk(char) for char in needle)
 
 
 def _is_cjk(char: str) -> bool:
@@ -334,54 +358,67 @@ class SearchIndex:
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The best ``limit`` hits for ``query`` (README, "Search": its terms, in any order)."""
         terms = parse_query(query)
-        if not any(not term.exclude for term in terms):
+        wanted = [term for term in terms if not term.exclude]
+        excluded = [term.text for term in terms if term.exclude]
+        if not wanted:
             return []
         with self._lock:
-            if len(terms) == 1 and not terms[0].exact:
-                needle = terms[0].text
+            if len(wanted) == 1 and not wanted[0].exact:
+                needle = wanted[0].text
                 scored: dict[int, tuple[float, str, int]] = {}  # item -> score, where, position
                 self._exact(needle, scored, limit)
-                if len(scored) < limit and len(needle) >= GAPPED_MIN_QUERY and all(map(_is_cjk, needle)):
+                if len(scored) < limit and len(needle) >= GAPPED_MIN_QUERY and _gappable(needle):
                     self._gapped(needle, scored)
                 if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
                     self._fuzzy(needle, scored)
+                if excluded:
+                    scored = {item: info for item, info in scored.items() if not self._holds(item, excluded)}
                 best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
                 return [self._hit(item, needle, *info) for item, info in best]
-            return self._search_terms(terms, limit)
+            return self._search_terms(wanted, excluded, limit)
+
+    def _holds(self, item: int, texts: list[str]) -> bool:
+        """Whether item's title or answer holds any of ``texts``."""
+        title, body = self._texts(item)
+        return any(text in title or text in body for text in texts)
 
     # -- queries of several terms ----------------------------------------------------------
 
-    def _search_terms(self, terms: list[Term], limit: int) -> list[Hit]:
-        """Every term must match the title or the answer (exactly, or within typo tolerance),
-        in any order. Ranked by how much of the query matched (terms weighted by rarity),
-        title over answer, the whole query in one piece, a question over a section."""
-        wanted = [term for term in terms if not term.exclude]
-        excluded = [term.text for term in terms if term.exclude]
+    def _search_terms(self, wanted: list[Term], excluded: list[str], limit: int) -> list[Hit]:
+        """Several terms, in any order: the items that match every term (title or answer,
+        exactly, or within typo tolerance) first, then those that match some. Ranked by how
+        much of the query matched (terms weighted by rarity), title over answer, the whole
+        query in one piece, a question over a section, then the closer fit."""
+        from rapidfuzz import fuzz
+
         sets = [self._term_items(term) for term in wanted]
         live = len(self) or 1
         weights = [math.log(1 + live / (1 + len(found))) for found in sets]
-        rarest = min(range(len(wanted)), key=lambda i: len(sets[i]) if sets[i] else live + 1)
-        sets[rarest] |= self._body_items(wanted[rarest].text)
-        pool = set.intersection(*sets) if all(sets) else set()
-        if len(pool) < limit:  # fill with the items that match some of the terms
-            for found in sorted(sets, key=len):
-                pool |= set(list(found)[: TERM_POOL - len(pool)]) if len(pool) < TERM_POOL else set()
+        # every item holding the rarest term (the postings know titles and the start of
+        # answers; its whole answers are scanned), the likeliest to hold every term first
+        rarest = min(range(len(wanted)), key=lambda i: len(sets[i]))
+        holding = sets[rarest] | self._body_items(wanted[rarest].text)
+        likely = holding.intersection(*(found for i, found in enumerate(sets) if i != rarest))
+        pool = list(likely) + list(holding - likely)
+        for found in sorted(sets, key=len):  # then items holding some of the terms
+            if len(pool) >= TERM_POOL:
+                break
+            pool += list(islice(found - holding, TERM_POOL - len(pool)))
         whole = "".join(term.text for term in wanted)
         scored: dict[int, float] = {}
-        for item in pool:
-            if self._items[item] is None:
+        for item in pool[:TERM_POOL]:
+            if self._items[item] is None or item in scored:
                 continue
             title, body = self._texts(item)
             if any(text in title or text in body for text in excluded):
                 continue
-            score = self._term_score(wanted, weights, title, body)
-            if score <= 0:
+            share, every = _coverage(fuzz, wanted, weights, title, body)
+            if share <= 0:
                 continue
-            if whole in title:
-                score += 6
-            elif whole in body:
-                score += 2
-            scored[item] = min(100.0, score + QUESTION_BONUS * self._questions[item] + len(whole) / max(len(title), 1))
+            score = 60 + 27 * share if every else 50 * share
+            score += 5 if whole in title else 2 if whole in body else 0
+            score += QUESTION_BONUS * self._questions[item] + min(1.0, len(whole) / max(len(title), 1))
+            scored[item] = min(score, 99.0)
         best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1], kv[0]))
         return [self._hit_terms(item, wanted, whole, score) for item, score in best]
 
@@ -406,76 +443,26 @@ class SearchIndex:
     def _body_items(self, text: str) -> set[int]:
         """Items whose whole answer holds ``text`` (the postings only know its start)."""
         scored: dict[int, tuple[float, str, int]] = {}
-        budget = BODY_EXACT_CAP
-        for entry in self._files.values():
-            budget -= self._scan(text, scored, "body", entry.bodies, entry.body_starts, entry.items, budget)
-            if budget <= 0:
-                break
+        self._scan_answers(text, scored)
         return set(scored)
 
-    @staticmethod
-    def _term_score(wanted: list[Term], weights: list[float], title: str, body: str) -> float:
-        """60–90 when every term matched (by the weighted share matched in the title, then the
-        answer, exactly then by typo tolerance), below 50 when only some did."""
-        from rapidfuzz import fuzz
-
-        total = covered = 0.0
-        every = True
-        for term, weight in zip(wanted, weights):
-            text = term.text
-            if text in title:
-                quality = 1.0
-            elif text in body:
-                quality = 0.7
-            elif term.exact:
-                return 0.0  # an exact term must be there as typed
-            elif len(text) < FUZZY_MIN_QUERY:
-                quality = 0.0
-            elif ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF):
-                quality = 0.85 * ratio / 100
-            else:
-                ratio = fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
-                quality = 0.6 * ratio / 100
-            every = every and quality > 0
-            total += weight
-            covered += weight * quality
-        share = covered / total if total else 0.0
-        return 60 + 30 * share if every else 50 * share
-
     def _hit_terms(self, item: int, wanted: list[Term], whole: str, score: float) -> Hit:
-        info = self._items[item]
-        assert info is not None
-        rel, index = info
-        doc = self._documents[rel]
-        heading = doc.headings[index]
+        doc, heading = self._heading(item)
         title_norm, body_norm = self._texts(item)
         if whole in title_norm:
             spans = _locate(heading.title, whole, -1)
         else:
-            found = [_locate(heading.title, term.text, -1) for term in wanted if term.text in title_norm]
-            spans = tuple(sorted(span for spans_ in found for span in spans_))
-        answer_only: str | None = None
+            found = {
+                span for term in wanted if term.text in title_norm for span in _locate(heading.title, term.text, -1)
+            }
+            spans = tuple(sorted(found))
+        shown: str | None = None  # the answer line shows the whole query, or the first term only there
         if whole not in title_norm and whole in body_norm:
-            answer_only = whole  # the query in one piece: shown whole
+            shown = whole
         else:
-            answer_only = next((t.text for t in wanted if t.text not in title_norm and t.text in body_norm), None)
-        snippet, snippet_spans = (
-            ("", ()) if answer_only is None else _snippet(doc.span_text(heading.answer), answer_only, -1)
-        )
-        return Hit(
-            file=rel,
-            line=heading.line + 1,
-            title=heading.title,
-            path=doc.title_path(heading)[:-1],
-            score=score,
-            where="title" if spans or answer_only is None else "body",
-            mastered=heading.mastered,
-            index=heading.index,
-            spans=spans,
-            snippet=snippet,
-            snippet_spans=snippet_spans,
-            ref=HeadingRef.of(doc, heading),
-        )
+            shown = next((t.text for t in wanted if t.text not in title_norm and t.text in body_norm), None)
+        snippet = ("", ()) if shown is None else _snippet(doc.span_text(heading.answer), shown, -1)
+        return _make_hit(doc, heading, score, "title" if spans or shown is None else "body", spans, snippet)
 
     def _exact(self, needle: str, scored: dict[int, tuple[float, str, int]], limit: int) -> None:
         # titles: the main list, shortest first, gives the closest fits first (enough of them
@@ -487,6 +474,10 @@ class SearchIndex:
             self._scan(needle, scored, "title", entry.titles, entry.title_starts, entry.items, wanted)
         if len(scored) >= limit:
             return  # answer matches rank below title matches: they could not make the list
+        self._scan_answers(needle, scored)
+
+    def _scan_answers(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
+        """Score the items whose whole answer holds ``needle`` (up to ``BODY_EXACT_CAP``)."""
         budget = BODY_EXACT_CAP
         for entry in self._files.values():
             budget -= self._scan(needle, scored, "body", entry.bodies, entry.body_starts, entry.items, budget)
@@ -524,7 +515,8 @@ class SearchIndex:
 
     def _gapped(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         """Titles holding the query's characters in order, with gaps (``显卡型号`` in
-        显卡的具体型号): 80–88 by how tight they sit, below the same characters in one piece."""
+        显卡的具体型号), not too far apart: 80–89 by how tight they sit and question over section,
+        below the same characters in one piece."""
         postings = sorted((self._postings.get(char) for char in set(needle)), key=lambda p: len(p) if p else 0)
         if not postings or postings[0] is None:
             return
@@ -537,8 +529,8 @@ class SearchIndex:
             if item in scored or self._items[item] is None:
                 continue
             width = _gapped_width(needle, self._texts(item)[0])
-            if width:
-                scored[item] = (80 + 8 * len(needle) / width + self._questions[item], "title", GAPPED)
+            if width and width <= GAPPED_SPREAD * len(needle):
+                scored[item] = (80 + 7 * len(needle) / width + 2 * self._questions[item], "title", GAPPED)
 
     def _candidates(self, needle: str, exclude: Mapping[int, object]) -> list[int]:
         grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
@@ -568,10 +560,12 @@ class SearchIndex:
 
         for item in self._candidates(needle, scored):
             title, body = self._texts(item)
-            title_score = fuzz.partial_ratio(needle, title, score_cutoff=TITLE_CUTOFF)
+            # a title shorter than the query would be found inside it: compare them whole
+            compare = fuzz.partial_ratio if len(title) >= len(needle) else fuzz.ratio
+            title_score = compare(needle, title, score_cutoff=TITLE_CUTOFF)
             if title_score:  # below 80; among equals, a question, then the closer fit
                 fit = len(needle) / max(len(title), len(needle))
-                scored[item] = (0.75 * title_score + 2 * self._questions[item] + 3 * fit, "title", -1)
+                scored[item] = (0.75 * title_score + 2 * self._questions[item] + 2.9 * fit, "title", -1)
                 continue
             body_score = fuzz.partial_ratio(needle, body, score_cutoff=BODY_CUTOFF)
             if body_score:
@@ -589,33 +583,19 @@ class SearchIndex:
     # -- results ----------------------------------------------------------------------
 
     def _hit(self, item: int, needle: str, score: float, where: str, position: int) -> Hit:
+        doc, heading = self._heading(item)
+        if where == "title" and position == GAPPED:
+            return _make_hit(doc, heading, score, where, _locate_in_order(heading.title, needle))
+        if where == "title":
+            return _make_hit(doc, heading, score, where, _locate(heading.title, needle, position))
+        return _make_hit(doc, heading, score, where, (), _snippet(doc.span_text(heading.answer), needle, position))
+
+    def _heading(self, item: int) -> tuple[Document, Heading]:
         info = self._items[item]
         assert info is not None
         rel, index = info
         doc = self._documents[rel]
-        heading = doc.headings[index]
-        spans: tuple[tuple[int, int], ...] = ()
-        snippet, snippet_spans = "", spans
-        if where == "title" and position == GAPPED:
-            spans = _locate_in_order(heading.title, needle)
-        elif where == "title":
-            spans = _locate(heading.title, needle, position)
-        else:
-            snippet, snippet_spans = _snippet(doc.span_text(heading.answer), needle, position)
-        return Hit(
-            file=rel,
-            line=heading.line + 1,
-            title=heading.title,
-            path=doc.title_path(heading)[:-1],
-            score=score,
-            where=where,
-            mastered=heading.mastered,
-            index=heading.index,
-            spans=spans,
-            snippet=snippet,
-            snippet_spans=snippet_spans,
-            ref=HeadingRef.of(doc, heading),
-        )
+        return doc, doc.headings[index]
 
 
 def _locate(original: str, needle: str, position: int) -> tuple[tuple[int, int], ...]:
@@ -635,6 +615,57 @@ def _locate(original: str, needle: str, position: int) -> tuple[tuple[int, int],
     if end <= start or end > len(mapping):
         return ()
     return ((mapping[start], mapping[end - 1] + 1),)
+
+
+def _make_hit(
+    doc: Document,
+    heading: Heading,
+    score: float,
+    where: str,
+    spans: tuple[tuple[int, int], ...],
+    snippet: tuple[str, tuple[tuple[int, int], ...]] = ("", ()),
+) -> Hit:
+    return Hit(
+        file=doc.rel,
+        line=heading.line + 1,
+        title=heading.title,
+        path=doc.title_path(heading)[:-1],
+        score=score,
+        where=where,
+        mastered=heading.mastered,
+        index=heading.index,
+        spans=spans,
+        snippet=snippet[0],
+        snippet_spans=snippet[1],
+        ref=HeadingRef.of(doc, heading),
+    )
+
+
+def _coverage(fuzz: Any, wanted: list[Term], weights: list[float], title: str, body: str) -> tuple[float, bool]:
+    """The rarity-weighted share of the terms that ``title`` or ``body`` holds (a term in
+    the title counts 1, in the answer 0.7, within typo tolerance less), and whether every
+    term matched. An exact term that is not there as typed rules the item out (0)."""
+    total = covered = 0.0
+    every = True
+    for term, weight in zip(wanted, weights):
+        text = term.text
+        if text in title:
+            quality = 1.0
+        elif text in body:
+            quality = 0.7
+        elif term.exact:
+            return 0.0, False
+        elif len(text) < TERM_TYPO_MIN:
+            quality = 0.0
+        elif len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF)):
+            quality = 0.85 * ratio / 100
+        else:
+            ratio = fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
+            quality = 0.6 * ratio / 100
+        every = every and quality > 0
+        total += weight
+        covered += weight * quality
+    return (covered / total if total else 0.0), every
 
 
 def _gapped_width(needle: str, text: str) -> int:

@@ -111,3 +111,42 @@ def test_terms_are_highlighted_where_they_matched(tmp_path: Path) -> None:
     assert sorted(hit.title[a:b] for a, b in hit.spans) == ["LoRA", "显存"]
     body = found.search("成本 rlhf", 1)[0]
     assert body.title == "RLHF 在实践中有哪些不足？" and "成本" in body.snippet
+
+
+def test_a_term_late_in_a_long_answer_counts_whatever_the_limit(tmp_path: Path) -> None:
+    notes = "".join(f"## QLoRA 小节{n} 的一个很长的标题\n\n显存 占用说明。\n\n" for n in range(6))
+    notes += "## QLoRA？\n\n" + "前文" * 120 + "显存\n"
+    (tmp_path / "a.md").write_text(notes, encoding="utf-8")
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    assert titles(found, "qlora 显存", 1) == ["QLoRA？"]  # every term, and the closest title
+    assert titles(found, "qlora 显存", 10)[:1] == ["QLoRA？"]
+
+
+def test_punctuation_typed_with_a_query_is_no_term(tmp_path: Path) -> None:
+    found = index(tmp_path)
+    assert parse_query("显卡型号？") == [Term("显卡型号?")]
+    assert titles(found, "显卡型号？", 1) == ["如何查看服务器上显卡的具体型号？"]
+    assert [t.text for t in parse_query("lora ？ 显存")] == ["lora", "显存"]
+
+
+def test_an_exclusion_keeps_the_other_terms_matching_as_usual(tmp_path: Path) -> None:
+    found = index(tmp_path)
+    assert titles(found, "显卡型号 !a100", 1) == ["如何查看服务器上显卡的具体型号？"]
+    assert titles(found, "flashatention !xyz", 1) == titles(found, "flashatention", 1)
+
+
+def test_a_title_shorter_than_the_query_is_no_typo_match(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("## A\n\nx\n\n## 生成对抗网络 GAN 是什么？\n\n对抗。\n", encoding="utf-8")
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    assert titles(found, "lora gan", 1) == ["生成对抗网络 GAN 是什么？"]
+    assert "A" not in titles(found, "gan", 5)
+
+
+def test_the_closest_title_wins_a_tie_and_scores_stay_below_100(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "## 如何对 LoRA 模块进行显存优化？\n\nx\n\n## 显存优化\n\ny\n", encoding="utf-8"
+    )
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    hits = found.search("显存 优化", 2)
+    assert [h.title for h in hits] == ["显存优化", "如何对 LoRA 模块进行显存优化？"]
+    assert hits[0].score > hits[1].score and hits[0].score < 100
