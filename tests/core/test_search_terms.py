@@ -143,9 +143,7 @@ def test_a_title_shorter_than_the_query_is_no_typo_match(tmp_path: Path) -> None
 
 
 def test_the_closest_title_wins_a_tie_and_scores_stay_below_100(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text(
-        "## 如何对 LoRA 模块进行显存优化？\n\nx\n\n## 显存优化\n\ny\n", encoding="utf-8"
-    )
+    (tmp_path / "a.md").write_text("## 如何对 LoRA 模块进行显存优化？\n\nx\n\n## 显存优化\n\ny\n", encoding="utf-8")
     found = SearchIndex.build(Notebook.open(tmp_path).documents)
     hits = found.search("显存 优化", 2)
     assert [h.title for h in hits] == ["显存优化", "如何对 LoRA 模块进行显存优化？"]
