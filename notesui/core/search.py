@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from notesui.core import pinyin
 from notesui.core.refs import HeadingRef
 from notesui.core.textnorm import normalize, normalize_many, normalize_mapped
 
@@ -69,6 +70,13 @@ GAPPED_SPREAD = 2
 many times the query's length."""
 GAPPED = -2
 """The position of a gapped match (its characters are located again for highlighting)."""
+PINYIN = -3
+"""The position of a pinyin match (the characters spelled are found again for highlighting)."""
+PINYIN_CANDIDATES = 1500
+SPELLED_KEPT = 16
+PINYIN_IF_FOUND_BELOW = 100
+"""A term of several that is a word found this often as typed (``prefix``) is not read as
+pinyin too."""
 TERM_POOL = 4000
 """Items scored at most for a query of several terms (those most likely to hold every term
 first)."""
@@ -105,7 +113,7 @@ class Hit:
         }
 
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 """Bump when what the index holds or how it is built changes: a cached index of another
 version is never read (``indexcache``)."""
 
@@ -198,6 +206,11 @@ def _joined(texts: list[str]) -> tuple[str, array[int]]:
     return SEP.join(texts) + SEP, starts
 
 
+def _add_pairs(postings: dict[str, array[int]], item: int, title: str) -> None:
+    for pair in pinyin.pairs(title):
+        postings.setdefault(pair, array("i")).append(item)
+
+
 def _posting() -> array[int]:
     return array("i")
 
@@ -218,6 +231,10 @@ class SearchIndex:
     def __init__(self) -> None:
         self._items: list[_Item | None] = []
         self._questions = bytearray()  # per item: 1 for a question, 0 for a section
+        # titles by the initials of two neighbouring characters (pinyin), made on first need
+        self._pinyin: dict[str, array[int]] | None = None
+        # pinyin matches of the last terms (item -> the characters spelled)
+        self._spelled_cache: dict[str, dict[int, tuple[int, int]]] = {}
         self._files: dict[str, _FileIndex] = {}
         self._postings: defaultdict[str, array[int]] = defaultdict(_posting)
         self._dead = 0
@@ -285,6 +302,7 @@ class SearchIndex:
     def update_file(self, rel: str, doc: Document | None) -> None:
         """(Re)index one file; ``None`` removes it."""
         with self._lock:
+            self._spelled_cache.clear()
             old = self._files.pop(rel, None)
             if old is not None:
                 for item in old.items:
@@ -331,13 +349,37 @@ class SearchIndex:
             grams.update(_bigrams(body[:BODY_GRAM_CHARS]))
             for gram in grams:
                 postings[gram].append(item)
+        if self._pinyin is not None:
+            for item, title in zip(entry.items, titles):
+                self._add_pinyin(item, title)
         entry.titles, entry.title_starts = _joined(titles)
         entry.bodies, entry.body_starts = _joined(bodies)
         self._files[rel] = entry
 
+    def prepare_pinyin(self) -> None:
+        """Index the titles for pinyin queries (about 0.2 s per 10,000 questions); done on
+        the first pinyin query if not before."""
+        if self._pinyin is not None:
+            return
+        pinyin.prepare()
+        # made without the lock (searches go on meanwhile): only the thread that changes the
+        # index calls this, or a search, which holds the lock
+        made: dict[str, array[int]] = {}
+        for entry in list(self._files.values()):
+            for item, title in zip(entry.items, entry.titles.split(SEP)):
+                _add_pairs(made, item, title)
+        with self._lock:
+            if self._pinyin is None:
+                self._pinyin = made
+
+    def _add_pinyin(self, item: int, title: str) -> None:
+        assert self._pinyin is not None
+        _add_pairs(self._pinyin, item, title)
+
     def _compact(self) -> None:
         documents = dict(self._documents)
         self._items, self._questions, self._files, self._dead = [], bytearray(), {}, 0
+        self._pinyin = None  # made again on the next pinyin query
         self._documents = {}
         self._add_all(documents)
 
@@ -369,13 +411,23 @@ class SearchIndex:
                 self._exact(needle, scored, limit)
                 if len(scored) < limit and len(needle) >= GAPPED_MIN_QUERY and _gappable(needle):
                     self._gapped(needle, scored)
+                if len(scored) < limit and pinyin.is_pinyin(needle):
+                    self._pinyin_hits(needle, scored)
                 if len(scored) < limit and len(needle) >= FUZZY_MIN_QUERY:
                     self._fuzzy(needle, scored)
                 if excluded:
                     scored = {item: info for item, info in scored.items() if not self._holds(item, excluded)}
                 best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1][0], kv[0]))
                 return [self._hit(item, needle, *info) for item, info in best]
-            return self._search_terms(wanted, excluded, limit)
+            hits = self._search_terms(wanted, excluded, limit)
+            whole = "".join(term.text for term in wanted)
+            if (not hits or hits[0].score < 60) and all(
+                not term.exact and pinyin.is_pinyin(term.text) for term in wanted
+            ):
+                # syllables typed apart (wei tiao): the whole query spelled in pinyin
+                spelled = self.search(whole + "".join(f" !{text}" for text in excluded), limit)
+                hits = spelled or hits
+            return hits
 
     def _holds(self, item: int, texts: list[str]) -> bool:
         """Whether item's title or answer holds any of ``texts``."""
@@ -392,6 +444,7 @@ class SearchIndex:
         from rapidfuzz import fuzz
 
         sets = [self._term_items(term) for term in wanted]
+        spelled = [self._spelled_cache.get(term.text, {}) for term in wanted]  # as _term_items found
         live = len(self) or 1
         weights = [math.log(1 + live / (1 + len(found))) for found in sets]
         # every item holding the rarest term (the postings know titles and the start of
@@ -412,7 +465,8 @@ class SearchIndex:
             title, body = self._texts(item)
             if any(text in title or text in body for text in excluded):
                 continue
-            share, every = _coverage(fuzz, wanted, weights, title, body)
+            spells = [item in found for found in spelled]
+            share, every = _coverage(fuzz, wanted, weights, title, body, spells)
             if share <= 0:
                 continue
             score = 60 + 27 * share if every else 50 * share
@@ -424,7 +478,8 @@ class SearchIndex:
 
     def _term_items(self, term: Term) -> set[int]:
         """Items whose title (or the start of the answer) may hold ``term``: those holding all
-        its characters' pairs; for a term with none, its typo candidates."""
+        its characters' pairs; for a term of letters seldom found as typed, the titles it
+        spells in pinyin too; for a term found nowhere, its typo candidates."""
         text = term.text
         grams = list(dict.fromkeys(_bigrams(text))) or [text]
         postings = [self._postings.get(gram) for gram in grams]
@@ -436,7 +491,11 @@ class SearchIndex:
                 if not found:
                     break
                 found.intersection_update(posting)
-        if not found and not term.exact and len(text) >= FUZZY_MIN_QUERY:
+        if term.exact:
+            return found
+        if pinyin.is_pinyin(text) and len(found) < PINYIN_IF_FOUND_BELOW:
+            found |= set(self._spelled(text))
+        if not found and len(text) >= FUZZY_MIN_QUERY:
             found = set(self._candidates(text, {}))
         return found
 
@@ -532,6 +591,41 @@ class SearchIndex:
             if width and width <= GAPPED_SPREAD * len(needle):
                 scored[item] = (80 + 7 * len(needle) / width + 2 * self._questions[item], "title", GAPPED)
 
+    def _pinyin_hits(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
+        """Titles whose characters ``needle`` spells in pinyin (``weitiao``, ``wt``, ``weit``
+        for 微调): 70–79, below the same characters typed."""
+        for item, (start, end) in self._spelled(needle).items():
+            if item not in scored:
+                fit = (end - start) / max(len(self._texts(item)[0]), 1)
+                scored[item] = (70 + 4 * self._questions[item] + 4 * fit, "title", PINYIN)
+
+    def _spelled(self, needle: str) -> dict[int, tuple[int, int]]:
+        """The live items whose title ``needle`` spells in pinyin (two characters or more),
+        with the characters spelled; kept for the next queries (a term typed again, as the
+        query grows, costs nothing)."""
+        cache = self._spelled_cache
+        if needle in cache:
+            return cache[needle]
+        self.prepare_pinyin()
+        assert self._pinyin is not None
+        found: set[int] = set()
+        pairs = pinyin.first_pairs(needle)
+        for path in pinyin.pair_paths(needle):  # titles holding every pair of one path
+            postings = sorted((self._pinyin.get(pair, array("i")) for pair in path), key=len)
+            found.update(set(postings[0]).intersection(*postings[1:]))
+        spelled: dict[int, tuple[int, int]] = {}
+        for item in sorted(found)[:PINYIN_CANDIDATES]:
+            if self._items[item] is None:
+                continue
+            if len(needle) == 2:  # two initials: every title holding the pair is spelled (where
+                spelled[item] = (0, 2)  # is found again for the highlight)
+            elif span := pinyin.spell(needle, self._texts(item)[0], pairs):
+                spelled[item] = span
+        if len(cache) >= SPELLED_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[needle] = spelled
+        return spelled
+
     def _candidates(self, needle: str, exclude: Mapping[int, object]) -> list[int]:
         grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
         postings = [self._postings[g] for g in dict.fromkeys(grams) if g in self._postings]
@@ -586,6 +680,8 @@ class SearchIndex:
         doc, heading = self._heading(item)
         if where == "title" and position == GAPPED:
             return _make_hit(doc, heading, score, where, _locate_in_order(heading.title, needle))
+        if where == "title" and position == PINYIN:
+            return _make_hit(doc, heading, score, where, _locate_spelled(heading.title, needle))
         if where == "title":
             return _make_hit(doc, heading, score, where, _locate(heading.title, needle, position))
         return _make_hit(doc, heading, score, where, (), _snippet(doc.span_text(heading.answer), needle, position))
@@ -641,13 +737,16 @@ def _make_hit(
     )
 
 
-def _coverage(fuzz: Any, wanted: list[Term], weights: list[float], title: str, body: str) -> tuple[float, bool]:
+def _coverage(
+    fuzz: Any, wanted: list[Term], weights: list[float], title: str, body: str, spells: list[bool]
+) -> tuple[float, bool]:
     """The rarity-weighted share of the terms that ``title`` or ``body`` holds (a term in
-    the title counts 1, in the answer 0.7, within typo tolerance less), and whether every
-    term matched. An exact term that is not there as typed rules the item out (0)."""
+    the title counts 1, spelled in pinyin in the title 0.8 (``spells``: whether it may be),
+    in the answer 0.7, within typo tolerance less), and whether every term matched. An exact
+    term that is not there as typed rules the item out (0)."""
     total = covered = 0.0
     every = True
-    for term, weight in zip(wanted, weights):
+    for term, weight, may_spell in zip(wanted, weights, spells):
         text = term.text
         if text in title:
             quality = 1.0
@@ -655,6 +754,8 @@ def _coverage(fuzz: Any, wanted: list[Term], weights: list[float], title: str, b
             quality = 0.7
         elif term.exact:
             return 0.0, False
+        elif may_spell:
+            quality = 0.8  # spelled in pinyin: below the characters typed
         elif len(text) < TERM_TYPO_MIN:
             quality = 0.0
         elif len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF)):
@@ -708,6 +809,15 @@ def _locate_in_order(original: str, needle: str) -> tuple[tuple[int, int], ...]:
         else:
             spans.append((begin, end))
     return tuple(spans)
+
+
+def _locate_spelled(original: str, needle: str) -> tuple[tuple[int, int], ...]:
+    """The range of ``original`` whose characters ``needle`` spells in pinyin."""
+    normalized, mapping = normalize_mapped(original)
+    span = pinyin.spell(needle, normalized)
+    if span is None or span[1] <= span[0]:
+        return ()
+    return ((mapping[span[0]], mapping[span[1] - 1] + 1),)
 
 
 def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[str, tuple[tuple[int, int], ...]]:
