@@ -186,3 +186,31 @@ async def test_palette_commands(sample_notes: Path) -> None:
         assert app.theme != before
         await run_palette_command(pilot, "help: every key")
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_enter_right_after_typing_jumps_to_a_hit_of_the_whole_query(
+    sample_notes: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Typed fast, then enter while the results on screen are still those of an earlier
+    keystroke: the jump waits for the query as typed."""
+    real = SearchIndex.search
+    release = threading.Event()
+
+    def slow_for_the_last(index: SearchIndex, query: str, limit: int = 20):  # type: ignore[no-untyped-def]
+        if query == "what is lora":
+            release.wait(5)
+        return real(index, query, limit)
+
+    monkeypatch.setattr(SearchIndex, "search", slow_for_the_last)
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_search(pilot, "what is")
+        assert screen.hits[0].title == "What is MQA?"  # what is on screen now
+        await pilot.press(*" lora", "enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SearchScreen)  # waiting for the query as typed
+        release.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert crumbs(app) == "basics.md › Basics › What is LoRA?"

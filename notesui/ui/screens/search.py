@@ -100,6 +100,7 @@ class SearchScreen(ModalScreen[Hit | None]):
         self._serial = 0
         self.shown_serial = 0
         """The serial number of the query whose results are on screen (tests wait on it)."""
+        self._choose_when_shown = False  # enter came before the results of the query typed
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -172,6 +173,9 @@ class SearchScreen(ModalScreen[Hit | None]):
         results.add_options(Option(hit_prompt(hit)) for hit in hits)
         if hits:
             results.highlighted = 0
+        if self._choose_when_shown:
+            self._choose_when_shown = False
+            self.action_choose()
 
     @property
     def searching(self) -> bool:
@@ -185,6 +189,11 @@ class SearchScreen(ModalScreen[Hit | None]):
         results.highlighted = max(0, min(len(self.hits) - 1, current + step))
 
     def action_choose(self) -> None:
+        """Jump to the highlighted hit; while the results of the query as typed are on their
+        way, to their first one once they come (never to a hit of an earlier keystroke)."""
+        if self.searching and self.typed.strip():
+            self._choose_when_shown = True
+            return
         results = self.query_one("#search-results", OptionList)
         if self.hits and results.highlighted is not None:
             self.dismiss(self.hits[results.highlighted])
