@@ -268,6 +268,7 @@ class SearchIndex:
     _KEPT = (
         "_items",
         "_questions",
+        "_pinyin",
         "_files",
         "_postings",
         "_dead",

@@ -118,3 +118,14 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path) -> None:
     assert [hit.file for hit in session.search("topic1", 1)] == ["f1.md"]
     session.close(wait=True)
     assert session.take_notices()  # said, not fatal
+
+
+def test_the_kept_index_keeps_its_pinyin(tmp_path: Path) -> None:
+    root = make_notes(tmp_path / "notes")
+    (root / "cn.md").write_text("# 训练\n\n## 什么是微调？\n\n继续训练。\n", encoding="utf-8")
+    assert found(root, tmp_path / "cache", "weitiao") == []  # pinyin hits score below 80
+    kept = IndexCache(tmp_path / "cache", root).load(Notebook.open(root).documents)
+    assert kept is not None
+    index, _ = kept
+    assert index._pinyin is not None and index._pinyin  # made after the build, kept with it
+    assert [hit.title for hit in index.search("weitiao", 1)] == ["什么是微调？"]
