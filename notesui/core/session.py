@@ -119,8 +119,8 @@ class Indexer:
                         self.failure = error
             if changed and self.on_change is not None:
                 self.on_change()
-            if changed and self.index is not None and not stopping:
-                self.index.prepare_pinyin()  # after the news: searching need not wait for it
+            if changed and self.index is not None and (self._unsaved or not stopping):
+                self.index.prepare_pinyin()  # after the news (searching need not wait), before keeping
             if self._unsaved and self.cache is not None and self.index is not None:
                 self._keep(self.cache, self.index)
 

@@ -110,3 +110,9 @@ def test_what_another_version_kept_is_removed(sample_notes: Path) -> None:
     assert main(["search", "LoRA", "--dir", str(sample_notes)]) == 0
     assert [path for path in [*old, other] if path.exists()] == []
     assert own.exists()
+
+
+def test_the_index_command_keeps_a_complete_index(sample_notes: Path) -> None:
+    assert main(["index", "--dir", str(sample_notes)]) == 0
+    kept = IndexCache(locations.cache_dir(), sample_notes).load(cli._opened[0].documents)
+    assert kept is not None and kept[0]._pinyin is not None  # pinyin made before it was kept
