@@ -169,6 +169,20 @@ def parse_query(query: str) -> list[Term]:
     return meaningful or terms  # punctuation typed along (显卡型号？) is no term of its own
 
 
+def describe_query(query: str) -> str:
+    """How ``query`` is read, for the search screen: its terms (``'``exact, ``!``excluded),
+    those that may be pinyin marked so; empty for a query of one plain term."""
+    terms = parse_query(query)
+    if len(terms) == 1 and not terms[0].exact and not pinyin.is_pinyin(terms[0].text):
+        return ""
+    words = []
+    for term in terms:
+        mark = "!" if term.exclude else "'" if term.exact else ""
+        spelled = " (or pinyin)" if not term.exact and not term.exclude and pinyin.is_pinyin(term.text) else ""
+        words.append(f"{mark}{term.text}{spelled}")
+    return " + ".join(words)
+
+
 def _script_runs(word: str) -> list[str]:
     """``word`` cut where CJK characters meet Latin letters or digits (punctuation goes with
     the run before it)."""

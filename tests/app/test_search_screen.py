@@ -214,3 +214,11 @@ async def test_enter_right_after_typing_jumps_to_a_hit_of_the_whole_query(
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)
         assert crumbs(app) == "basics.md › Basics › What is LoRA?"
+
+
+async def test_the_status_says_how_the_query_was_read(sample_notes: Path) -> None:
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await open_search(pilot, "lora 微调")
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "for lora (or pinyin) + 微调" in status

@@ -148,3 +148,12 @@ def test_the_closest_title_wins_a_tie_and_scores_stay_below_100(tmp_path: Path) 
     hits = found.search("显存 优化", 2)
     assert [h.title for h in hits] == ["显存优化", "如何对 LoRA 模块进行显存优化？"]
     assert hits[0].score > hits[1].score and hits[0].score < 100
+
+
+def test_how_the_query_was_read_is_said() -> None:
+    from notesui.core.search import describe_query
+
+    assert describe_query("微调") == ""  # one plain term: nothing to explain
+    assert describe_query("lora显存") == "lora (or pinyin) + 显存"
+    assert describe_query("'lroa !qlora 显存") == "'lroa + !qlora + 显存"
+    assert describe_query("wt") == "wt (or pinyin)"

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from notesui.core.document import Document
 from notesui.core.notebook import all_mastered
-from notesui.core.search import Hit, SearchIndex
+from notesui.core.search import Hit, SearchIndex, describe_query
 from notesui.core.text import one_line
 from notesui.ui.context import Context
 
@@ -153,11 +153,13 @@ class SearchScreen(ModalScreen[Hit | None]):
         if hide:  # what the tree hides is not offered
             documents = self.ctx.session.documents
             hits = [hit for hit in hits if not hidden(documents, hit)][:RESULT_LIMIT]
+        read = describe_query(query)
+        read = f" for {one_line(read)}" if read else ""
         if not hits:
-            status = f"Nothing matches “{one_line(query)}”."
+            status = f"Nothing matches “{one_line(query)}”{read}."
         else:
             more = "+" if len(hits) >= RESULT_LIMIT else ""
-            status = f"{len(hits)}{more} result{'s' if len(hits) > 1 else ''} · ↑/↓ choose · enter jumps"
+            status = f"{len(hits)}{more} result{'s' if len(hits) > 1 else ''}{read} · ↑/↓ choose · enter jumps"
         if hide:
             status += " · mastered hidden"
         self.app.call_from_thread(self._show, serial, hits, status)
