@@ -52,7 +52,7 @@ def first_pairs(query: str) -> set[str]:
     pairs: set[str] = set()
     for length in range(1, min(len(query), 7)):
         syllable = query[:length]
-        if length == 1 or (length == 2 and syllable in _DIGRAPHS) or _is_reading_start(syllable):
+        if length == 1 or (length == 2 and syllable in _DIGRAPHS) or _is_syllable(syllable):
             pairs.add(query[0] + query[length])
     return pairs
 
@@ -84,7 +84,7 @@ def _steps(query: str, at: int) -> list[int]:
     ends = {at + 1}
     if rest[:2] in _DIGRAPHS:
         ends.add(at + 2)
-    ends.update(at + length for length in range(2, min(len(rest), 6) + 1) if _is_reading_start(rest[:length]))
+    ends.update(at + length for length in range(2, min(len(rest), 6) + 1) if _is_syllable(rest[:length]))
     return sorted(ends)
 
 
@@ -98,7 +98,7 @@ def _syllables() -> frozenset[str]:
     return frozenset(r for code in _table() for r in readings(chr(code)))
 
 
-def _is_reading_start(text: str) -> bool:
+def _is_syllable(text: str) -> bool:
     return text in _syllables()
 
 
