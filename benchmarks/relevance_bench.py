@@ -3,7 +3,8 @@ and, when ``fzf`` is installed, for ``fzf --filter`` on the same notes, side by 
 
     python benchmarks/relevance_bench.py [--json]
 
-The queries and the question each one means are ``tests/data/relevance.tsv``. fzf gets one
+The queries and the question each one means are ``tests/data/relevance.tsv``; a hit is judged
+by ``tests/relevance_set.py`` (the same question in another file counts). fzf gets one
 line per heading (its title, then its answer on the same line) and its extended-search
 syntax, as a user would run ``fzf --filter``; a hit is a line whose title is the expected one.
 """
@@ -21,17 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "tests"))
+
+from relevance_set import cases, rank  # noqa: E402
+
 from notesui.core.notebook import Notebook  # noqa: E402
 from notesui.core.search import SearchIndex  # noqa: E402
-
-
-def cases() -> list[tuple[str, str, str]]:
-    rows = (REPO / "tests" / "data" / "relevance.tsv").read_text("utf-8").splitlines()
-    return [tuple(row.split("\t")) for row in rows if row and not row.startswith("#")]  # type: ignore[misc]
-
-
-def rank(titles: list[str], expected: str) -> int | None:
-    return titles.index(expected) + 1 if expected in titles else None
 
 
 def table(ranks: dict[str, list[int | None]]) -> dict[str, dict[str, float]]:

@@ -244,8 +244,10 @@ class Document:
         """The headings whose title path is ``titles``, in file order."""
         if self._paths is None:  # built on first use: a document never changes
             paths: dict[tuple[str, ...], list[Heading]] = {}
+            of: list[tuple[str, ...]] = []  # per heading (a parent comes before its children)
             for heading in self.headings:
-                paths.setdefault(self.title_path(heading), []).append(heading)
+                of.append((of[heading.parent] if heading.parent is not None else ()) + (heading.title,))
+                paths.setdefault(of[-1], []).append(heading)
             self._paths = paths
         return list(self._paths.get(titles, ()))
 

@@ -26,7 +26,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Mapping, MutableSequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -80,6 +80,9 @@ pinyin too."""
 TERM_POOL = 4000
 """Items scored at most for a query of several terms (those most likely to hold every term
 first)."""
+PART_WEIGHT, ANSWER_PART = 0.5, 0.7
+"""A term found only in part (some of its characters' pairs) counts this much of a whole
+match (in the answer, that much less again): a query that says the question otherwise."""
 TERM_TYPO_MIN = 4
 """A term of several is forgiven typos from this length (a shorter one is matched as typed)."""
 
@@ -461,33 +464,54 @@ class SearchIndex:
         sets = [self._term_items(term) for term in wanted]
         spelled = [self._spelled_cache.get(term.text, {}) for term in wanted]  # as _term_items found
         live = len(self) or 1
-        weights = [math.log(1 + live / (1 + len(found))) for found in sets]
+        weights = [_idf(live, len(found)) for found in sets]
         # every item holding the rarest term (the postings know titles and the start of
         # answers; its whole answers are scanned), the likeliest to hold every term first
         rarest = min(range(len(wanted)), key=lambda i: len(sets[i]))
         holding = sets[rarest] | self._body_items(wanted[rarest].text)
         likely = holding.intersection(*(found for i, found in enumerate(sets) if i != rarest))
-        pool = list(likely) + list(holding - likely)
-        for found in sorted(sets, key=len):  # then items holding some of the terms
-            if len(pool) >= TERM_POOL:
-                break
-            pool += list(islice(found - holding, TERM_POOL - len(pool)))
         whole = "".join(term.text for term in wanted)
         scored: dict[int, float] = {}
-        for item in pool[:TERM_POOL]:
-            if self._items[item] is None or item in scored:
-                continue
-            title, body = self._texts(item)
-            if any(text in title or text in body for text in excluded):
-                continue
-            spells = [item in found for found in spelled]
-            share, every = _coverage(fuzz, wanted, weights, title, body, spells)
-            if share <= 0:
-                continue
-            score = 60 + 27 * share if every else 50 * share
-            score += 5 if whole in title else 2 if whole in body else 0
-            score += QUESTION_BONUS * self._questions[item] + min(1.0, len(whole) / max(len(title), 1))
-            scored[item] = min(score, 99.0)
+        every_count = 0
+
+        texts = [term.text for term in wanted]
+        no_spells = [False] * len(wanted)
+        live_items, questions = self._items, self._questions
+
+        def score(pool: Iterable[int]) -> None:
+            nonlocal every_count
+            for item in islice(pool, TERM_POOL - len(scored)):
+                if live_items[item] is None or item in scored:
+                    continue
+                title, body = self._texts(item)
+                if excluded and any(text in title or text in body for text in excluded):
+                    continue
+                if all(text in title for text in texts):  # the common case, quickly
+                    share, every = 1.0, True
+                else:
+                    spells = [item in found for found in spelled] if any(spelled) else no_spells
+                    share, every = _coverage(fuzz, wanted, weights, title, body, spells)
+                    if share <= 0:
+                        continue
+                points = 60 + 27 * share if every else 50 * share
+                points += 5 if whole in title else 2 if whole in body else 0
+                points += QUESTION_BONUS * questions[item] + min(1.0, len(whole) / max(len(title), 1))
+                scored[item] = min(points, 99.0)
+                every_count += every
+
+        score(likely)
+        score(holding - likely)
+        # then items holding only some of the terms (below any holding every term): needed
+        # only while the list is not full
+        for found in sorted(sets, key=len):
+            if every_count >= limit or len(scored) >= TERM_POOL:
+                break
+            score(found - holding)
+        for term in wanted:  # and those holding the most of a term's characters' pairs
+            if every_count >= limit or len(scored) >= TERM_POOL:
+                break
+            if not term.exact and len(term.text) >= 3:
+                score(self._candidates(term.text, scored))
         best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1], kv[0]))
         return [self._hit_terms(item, wanted, whole, score) for item, score in best]
 
@@ -657,12 +681,7 @@ class SearchIndex:
             else:  # a very common gram only breaks ties among the candidates so far
                 counts.update(counts.keys() & set(posting))
         items = self._items
-        ranked = heapq.nlargest(
-            FUZZY_CANDIDATES + len(exclude),
-            (kv for kv in counts.items() if items[kv[0]] is not None),
-            key=lambda kv: kv[1],
-        )
-        return [item for item, _ in ranked if item not in exclude][:FUZZY_CANDIDATES]
+        return _most_counted(counts, FUZZY_CANDIDATES, lambda item: items[item] is not None and item not in exclude)
 
     def _fuzzy(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         from rapidfuzz import fuzz
@@ -771,17 +790,58 @@ def _coverage(
             return 0.0, False
         elif may_spell:
             quality = 0.8  # spelled in pinyin: below the characters typed
-        elif len(text) < TERM_TYPO_MIN:
-            quality = 0.0
-        elif len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF)):
+        elif len(text) >= TERM_TYPO_MIN and (
+            len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF))
+        ):
             quality = 0.85 * ratio / 100
-        else:
-            ratio = fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
+        elif len(text) >= TERM_TYPO_MIN and (
+            ratio := fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
+        ):
             quality = 0.6 * ratio / 100
+        else:  # in part: some of its characters' pairs (or characters); never "every term"
+            every = False
+            quality = PART_WEIGHT * max(_part(text, title), ANSWER_PART * _part(text, body))
+            total += weight
+            covered += weight * quality
+            continue
         every = every and quality > 0
         total += weight
         covered += weight * quality
     return (covered / total if total else 0.0), every
+
+
+def _idf(items: int, holding: int) -> float:
+    """How much a term found in ``holding`` of ``items`` weighs: BM25's inverse document
+    frequency (a rare term weighs more than a common one, never 0)."""
+    return math.log(1 + (items - holding + 0.5) / (holding + 0.5))
+
+
+def _most_counted(counts: Counter[int], wanted: int, keep: Callable[[int], bool]) -> list[int]:
+    """The ``wanted`` items with the highest counts that ``keep`` keeps, most first (ties in
+    the counter's order). The counts are read once: only items at or above the count that
+    gives enough of them are looked at (most items are counted once)."""
+    needed = wanted
+    at_least = 1
+    for count, number in sorted(Counter(counts.values()).items(), reverse=True):
+        needed -= number
+        if needed <= 0:
+            at_least = count
+            break
+    chosen = [item for item, count in counts.items() if count >= at_least and keep(item)]
+    if len(chosen) < wanted and at_least > 1:  # some were left out: look at every item
+        chosen = [item for item in counts if keep(item)]
+    chosen.sort(key=counts.__getitem__, reverse=True)  # stable: ties stay in order
+    return chosen[:wanted]
+
+
+def _part(term: str, text: str) -> float:
+    """The share of a Chinese ``term``'s character pairs that ``text`` holds: how much of a
+    term written otherwise (``训练困难`` in 难训练) is there. A pair is the smallest part that
+    says something (学 and 到 apart are not 学到)."""
+    if len(term) < 3 or not _is_cjk(term[0]) or not _is_cjk(term[-1]):
+        return 0.0
+    grams = list(_bigrams(term))
+    return sum(gram in text for gram in grams) / len(grams)
 
 
 def _gapped_width(needle: str, text: str) -> int:

@@ -157,3 +157,16 @@ def test_how_the_query_was_read_is_said() -> None:
     assert describe_query("lora显存") == "lora (or pinyin) + 显存"
     assert describe_query("'lroa !qlora 显存") == "'lroa + !qlora + 显存"
     assert describe_query("wt") == "wt (or pinyin)"
+
+
+def test_a_term_said_otherwise_counts_by_the_pairs_it_shares(tmp_path: Path) -> None:
+    # nothing holds 训练阶段: the question holding 阶段 (one of its pairs) beats those that
+    # hold only the other term, however short; two characters apart are no part of a word
+    (tmp_path / "a.md").write_text(
+        "# 知识图谱\n\n图。\n\n# 知识蒸馏的方法\n\n蒸馏。\n\n# 预训练和微调哪个阶段注入知识？\n\n预训练。\n\n"
+        "# 学习到的知识\n\n学。\n",
+        encoding="utf-8",
+    )
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    assert titles(found, "知识 训练阶段", 1) == ["预训练和微调哪个阶段注入知识？"]
+    assert titles(found, "知识 学到", 1) == ["知识图谱"]  # 学习到 does not hold 学到
