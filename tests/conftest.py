@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,14 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.delenv("NOTESUI_NOTES_DIR", raising=False)
     monkeypatch.setenv("NOTESUI_WATCH", "0")  # live sync is off unless a test turns it on
     return home
+
+
+@pytest.fixture(autouse=True)
+def collectable() -> Iterator[None]:
+    """The app keeps what it read on opening out of the collector's full passes (gc.freeze);
+    between tests it is all given back, so one test run does not keep every app."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -483,18 +483,23 @@ class SearchIndex:
             for item in islice(pool, TERM_POOL - len(scored)):
                 if live_items[item] is None or item in scored:
                     continue
-                title, body = self._texts(item)
+                title = self._title(item)
+                body = self._body(item) if excluded else ""  # (an answer is copied out only if needed)
                 if excluded and any(text in title or text in body for text in excluded):
                     continue
                 if all(text in title for text in texts):  # the common case, quickly
                     share, every = 1.0, True
                 else:
+                    body = body or self._body(item)
                     spells = [item in found for found in spelled] if any(spelled) else no_spells
                     share, every = _coverage(fuzz, wanted, weights, title, body, spells)
                     if share <= 0:
                         continue
                 points = 60 + 27 * share if every else 50 * share
-                points += 5 if whole in title else 2 if whole in body else 0
+                if whole in title:
+                    points += 5
+                elif whole in (body or self._body(item)):
+                    points += 2
                 points += QUESTION_BONUS * questions[item] + min(1.0, len(whole) / max(len(title), 1))
                 scored[item] = min(points, 99.0)
                 every_count += every
@@ -626,7 +631,7 @@ class SearchIndex:
         for item in sorted(found)[:GAPPED_CANDIDATES]:
             if item in scored or self._items[item] is None:
                 continue
-            width = _gapped_width(needle, self._texts(item)[0])
+            width = _gapped_width(needle, self._title(item))
             if width and width <= GAPPED_SPREAD * len(needle):
                 scored[item] = (80 + 7 * len(needle) / width + 2 * self._questions[item], "title", GAPPED)
 
@@ -635,7 +640,7 @@ class SearchIndex:
         for 微调): 70–79, below the same characters typed."""
         for item, (start, end) in self._spelled(needle).items():
             if item not in scored:
-                fit = (end - start) / max(len(self._texts(item)[0]), 1)
+                fit = (end - start) / max(len(self._title(item)), 1)
                 scored[item] = (70 + 4 * self._questions[item] + 4 * fit, "title", PINYIN)
 
     def _spelled(self, needle: str) -> dict[int, tuple[int, int]]:
@@ -658,7 +663,7 @@ class SearchIndex:
                 continue
             if len(needle) == 2:  # two initials: every title holding the pair is spelled (where
                 spelled[item] = (0, 2)  # is found again for the highlight)
-            elif span := pinyin.spell(needle, self._texts(item)[0], pairs):
+            elif span := pinyin.spell(needle, self._title(item), pairs):
                 spelled[item] = span
         if len(cache) >= SPELLED_KEPT:
             cache.pop(next(iter(cache)))
@@ -700,13 +705,22 @@ class SearchIndex:
                 scored[item] = (0.7 * body_score, "body", -1)
 
     def _texts(self, item: int) -> tuple[str, str]:
+        """The item's normalised title and answer."""
+        return self._title(item), self._body(item)
+
+    def _title(self, item: int) -> str:
         info = self._items[item]
         assert info is not None
         entry = self._files[info[0]]
         local = item - entry.items[0]  # a file's items have consecutive ids
-        title = entry.titles[entry.title_starts[local] : entry.title_starts[local + 1] - 1]
-        body = entry.bodies[entry.body_starts[local] : entry.body_starts[local + 1] - 1]
-        return title, body
+        return entry.titles[entry.title_starts[local] : entry.title_starts[local + 1] - 1]
+
+    def _body(self, item: int) -> str:
+        info = self._items[item]
+        assert info is not None
+        entry = self._files[info[0]]
+        local = item - entry.items[0]
+        return entry.bodies[entry.body_starts[local] : entry.body_starts[local + 1] - 1]
 
     # -- results ----------------------------------------------------------------------
 

@@ -96,3 +96,16 @@ async def test_the_last_place_is_parsed_first(tmp_path: Path, monkeypatch: pytes
         assert order[0] == "# File 4"
         assert sorted(order) == sorted({*order})  # each file parsed once
         assert app.screen.query_one(OutlineTree).current.rel == "f4.md"  # type: ignore[union-attr]
+
+
+async def test_what_was_read_on_opening_is_kept_out_of_the_collectors_full_passes(sample_notes: Path) -> None:
+    # a full collection over a 100,000-question notebook's objects stalls typing ~150 ms
+    import gc
+
+    gc.unfreeze()
+    app = NotesApp(sample_notes)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        index = app.session.index
+        assert index is not None and len(index)
+        assert gc.get_freeze_count() > 0
