@@ -44,6 +44,9 @@ BODY_GRAM_CHARS = 120
 (titles by characters and bigrams); exact search always covers the whole answer."""
 FUZZY_CANDIDATES = 300
 FUZZY_MIN_QUERY = 3
+COMMON_GRAM = 20_000
+"""A gram held by more items than this (or a tenth of them) says too little to pick fuzzy
+candidates by (unless it is all the query has)."""
 TITLE_CUTOFF = 60.0
 TERM_TYPO_CUTOFF = 75.0
 """A term of several that is not found as typed matches a title (or an answer's start) this
@@ -252,6 +255,8 @@ class SearchIndex:
         self._pinyin: dict[str, array[int]] | None = None
         # pinyin matches of the last terms (item -> the characters spelled)
         self._spelled_cache: dict[str, dict[int, tuple[int, int]]] = {}
+        # the grams counted for the last fuzzy query, and the counts (see _gram_counts)
+        self._last_counts: tuple[frozenset[str], Counter[int]] | None = None
         self._files: dict[str, _FileIndex] = {}
         self._postings: defaultdict[str, array[int]] = defaultdict(_posting)
         self._dead = 0
@@ -321,6 +326,7 @@ class SearchIndex:
         """(Re)index one file; ``None`` removes it."""
         with self._lock:
             self._spelled_cache.clear()
+            self._last_counts = None
             old = self._files.pop(rel, None)
             if old is not None:
                 for item in old.items:
@@ -671,22 +677,35 @@ class SearchIndex:
         return spelled
 
     def _candidates(self, needle: str, exclude: Mapping[int, object]) -> list[int]:
-        grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
-        postings = [self._postings[g] for g in dict.fromkeys(grams) if g in self._postings]
-        if len(postings) < max(1, len(grams) // 2):
-            # a typo in a short query breaks most bigrams: fall back on single characters
-            postings += [self._postings[c] for c in dict.fromkeys(needle) if c in self._postings]
-        postings.sort(key=len)
-        counts: Counter[int] = Counter()
-        budget = 200_000
-        for posting in postings:
-            if len(posting) <= budget or not counts:
-                counts.update(posting)
-                budget -= len(posting)
-            else:  # a very common gram only breaks ties among the candidates so far
-                counts.update(counts.keys() & set(posting))
+        """The live items (not in ``exclude``) holding the most of ``needle``'s grams: the
+        ones worth a fuzzy comparison."""
         items = self._items
+        counts = self._gram_counts(needle)
         return _most_counted(counts, FUZZY_CANDIDATES, lambda item: items[item] is not None and item not in exclude)
+
+    def _gram_counts(self, needle: str) -> Counter[int]:
+        """How many of ``needle``'s character pairs each item holds (of its characters, when
+        a typo in a short query breaks most pairs), a gram in more than ``COMMON_GRAM``
+        items not counted (unless every gram is). As the query grows, the previous
+        keystroke's counts are added to, not made again."""
+        pairs = set(_bigrams(needle))
+        grams = {gram for gram in pairs if gram in self._postings}
+        if len(grams) < max(1, len(pairs) // 2):
+            grams.update(char for char in needle if char in self._postings)
+        common = max(COMMON_GRAM, len(self) // 10)
+        counted = frozenset(gram for gram in grams if len(self._postings[gram]) <= common)
+        if not counted and grams:
+            counted = frozenset({min(grams, key=lambda gram: len(self._postings[gram]))})
+        last = self._last_counts
+        if last is not None and last[0] <= counted:  # the query grew
+            counts = last[1].copy()
+            new = counted - last[0]
+        else:
+            counts, new = Counter(), counted
+        for gram in new:
+            counts.update(self._postings[gram])
+        self._last_counts = (counted, counts)
+        return counts
 
     def _fuzzy(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         from rapidfuzz import fuzz
@@ -832,7 +851,7 @@ def _idf(items: int, holding: int) -> float:
 
 def _most_counted(counts: Counter[int], wanted: int, keep: Callable[[int], bool]) -> list[int]:
     """The ``wanted`` items with the highest counts that ``keep`` keeps, most first (ties in
-    the counter's order). The counts are read once: only items at or above the count that
+    notebook order, however the counts were made). The counts are read once: only items at or above the count that
     gives enough of them are looked at (most items are counted once)."""
     needed = wanted
     at_least = 1
@@ -844,7 +863,7 @@ def _most_counted(counts: Counter[int], wanted: int, keep: Callable[[int], bool]
     chosen = [item for item, count in counts.items() if count >= at_least and keep(item)]
     if len(chosen) < wanted and at_least > 1:  # some were left out: look at every item
         chosen = [item for item in counts if keep(item)]
-    chosen.sort(key=counts.__getitem__, reverse=True)  # stable: ties stay in order
+    chosen.sort(key=lambda item: (-counts[item], item))  # ties: in notebook order
     return chosen[:wanted]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notesui.core.document import Document
@@ -136,3 +136,41 @@ def test_a_file_without_headings_never_shifts_the_hits_of_others(tmp_path: Path)
     hits = index.search("apple")
     assert [(h.file, h.title) for h in hits][:1] == [("b.md", "Apple pie?")]
     assert index.search("banana")[0].title == "Banana?"
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "notes"
+_SHARED: dict[str, object] = {}
+
+
+def _results(index: SearchIndex, query: str) -> list[tuple[str, int, float]]:
+    return [(hit.file, hit.line, hit.score) for hit in index.search(query, 10)]
+
+
+def _pasted(query: str) -> list[tuple[str, int, float]]:
+    """The results of ``query`` on a fresh index that searched nothing before."""
+    if query not in _SHARED:
+        if "notebook" not in _SHARED:
+            _SHARED["notebook"] = Notebook.open(BUNDLED)
+        _SHARED[query] = _results(SearchIndex.build(_SHARED["notebook"].documents), query)  # type: ignore[attr-defined]
+    return _SHARED[query]  # type: ignore[return-value]
+
+
+@settings(deadline=None, max_examples=25)
+@given(
+    st.lists(
+        st.sampled_from(["transfromer", "flashatention", "lora xiancun", "weit", "显卡型号", "deepsped", "qlroa 显存"]),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_results_never_depend_on_the_keystrokes_before(queries: list[str]) -> None:
+    # each keystroke narrows from the previous one's work (fuzzy counts, pinyin matches):
+    # typing a query gives what a fresh index gives for it pasted
+    expected = {query: _pasted(query) for query in queries}
+    if "typed" not in _SHARED:
+        _SHARED["typed"] = SearchIndex.build(_SHARED["notebook"].documents)  # type: ignore[attr-defined]
+    typed: SearchIndex = _SHARED["typed"]  # type: ignore[assignment]
+    for query in queries:
+        for end in range(1, len(query) + 1):
+            typed.search(query[:end], 10)
+        assert _results(typed, query) == expected[query]
