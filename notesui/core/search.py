@@ -946,6 +946,34 @@ def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[
     return text, ((start + offset, min(end, right) + offset),)
 
 
+def matches_in(text: str, query: str) -> list[tuple[int, int]]:
+    """Where ``query``'s terms are in ``text``, as (start, end) ranges of ``text`` in order
+    (overlaps merged): each term as search reads it (Traditional = Simplified, full width,
+    case, spaces), a term of letters found nowhere as typed where it spells characters in
+    pinyin. What the reader's ``n``/``N`` move between."""
+    normalized, mapping = normalize_mapped(text)
+    found: list[tuple[int, int]] = []
+    for term in parse_query(query):
+        if term.exclude:
+            continue
+        needle, start, before = term.text, normalized.find(term.text), len(found)
+        while start != -1:
+            found.append((start, start + len(needle)))
+            start = normalized.find(needle, start + len(needle))
+        if len(found) == before and not term.exact and pinyin.is_pinyin(needle):
+            offset = 0
+            while (span := pinyin.spell(needle, normalized[offset:])) is not None:
+                found.append((offset + span[0], offset + span[1]))
+                offset += span[1]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return [(mapping[start], mapping[end - 1] + 1) for start, end in merged]
+
+
 def search(documents: Mapping[str, Document], query: str, limit: int = 20) -> list[Hit]:
     """One-off search: build the index and query it."""
     return SearchIndex.build(documents).search(query, limit)

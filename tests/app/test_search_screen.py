@@ -12,7 +12,7 @@ from notesui.core.search import SearchIndex
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import OutlineTree
 
-from pilot import crumbs, settle, shown
+from pilot import Told, crumbs, settle, shown
 
 
 async def open_search(pilot, text: str) -> SearchScreen:  # type: ignore[no-untyped-def]
@@ -222,3 +222,54 @@ async def test_the_status_says_how_the_query_was_read(sample_notes: Path) -> Non
         screen = await open_search(pilot, "lora 微调")
         status = str(screen.query_one("#search-status", Static).render())
         assert "for lora (or pinyin) + 微调" in status
+
+
+def marked(app: NotesApp) -> list[tuple[str, str]]:
+    """(text, style) of every marked match in the reader, in order."""
+    from textual.content import Content
+    from textual.widgets.markdown import MarkdownBlock
+
+    found = []
+    for block in app.screen.query(MarkdownBlock):
+        content = block.content
+        if isinstance(content, Content):
+            for span in content.spans:
+                style = str(span.style)
+                if style in ("reverse", "underline"):
+                    found.append((content.plain[span.start : span.end], style))
+    return found
+
+
+async def test_n_and_shift_n_move_between_the_matches_of_the_search_that_led_here(tmp_path: Path) -> None:
+    long = "\n\n".join(f"Paragraph {n} about other things." for n in range(40))
+    (tmp_path / "a.md").write_text(
+        "# Notes\n\n## LoRA memory\n\nLoRA saves memory.\n\n"
+        f"{long}\n\nAt the end, ＬｏＲＡ again and lora once more.\n\n## Other\n\nNothing here.\n",
+        encoding="utf-8",
+    )
+    told = Told()
+    app = NotesApp(tmp_path)
+    async with app.run_test(size=(90, 20), message_hook=told) as pilot:
+        await open_search(pilot, "lora")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert crumbs(app).endswith("LoRA memory")
+        # every match in the answer is marked (the heading itself is not counted)
+        assert marked(app) == [("LoRA", "underline"), ("ＬｏＲＡ", "underline"), ("lora", "underline")]
+        status = app.screen.query_one("#viewer #status", Static)
+        assert "3 matches of “lora”" in str(status.render())
+        body = app.screen.query_one("#viewer #body")
+        await pilot.press("n")
+        assert marked(app)[0] == ("LoRA", "reverse") and "match 1/3 of “lora”" in str(status.render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert marked(app)[1] == ("ＬｏＲＡ", "reverse")
+        assert body.scroll_y > 0  # scrolled down to it
+        await pilot.press("N", "N")
+        assert marked(app)[2] == ("lora", "reverse") and "match 3/3" in str(status.render())  # wraps around
+        # another question: the search is no longer in play
+        await pilot.press("j")
+        await settle(pilot)
+        assert crumbs(app).endswith("Other") and marked(app) == []
+        await pilot.press("n")
+        assert told.said("No search to repeat")

@@ -170,3 +170,19 @@ def test_a_term_said_otherwise_counts_by_the_pairs_it_shares(tmp_path: Path) -> 
     found = SearchIndex.build(Notebook.open(tmp_path).documents)
     assert titles(found, "知识 训练阶段", 1) == ["预训练和微调哪个阶段注入知识？"]
     assert titles(found, "知识 学到", 1) == ["知识图谱"]  # 学习到 does not hold 学到
+
+
+def test_matches_in_a_text_as_search_reads_the_query() -> None:
+    from notesui.core.search import matches_in
+
+    text = "LoRA 微調的顯存：lora 显存 ＬｏＲＡ"
+
+    def found(query: str) -> list[str]:
+        return [text[start:end] for start, end in matches_in(text, query)]
+
+    assert found("lora") == ["LoRA", "lora", "ＬｏＲＡ"]  # case and full width
+    assert found("显存 lora") == ["LoRA", "顯存", "lora", "显存", "ＬｏＲＡ"]  # every term, in text order
+    assert found("weitiao") == ["微調"]  # pinyin, where the letters are not there as typed
+    assert found("!lora 显存") == ["顯存", "显存"]  # an excluded term is no match
+    assert found("'weitiao") == []  # an exact term is never read as pinyin
+    assert found("显存显存") == []

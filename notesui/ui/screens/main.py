@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from notesui.core.document import Document, Heading
 from notesui.core.edits import DeleteSection, InsertQuestion
 from notesui.core.refs import HeadingRef
+from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.commands import Jump, JumpProvider, MainCommands
 from notesui.ui.context import Context, FilesChanged, Prefs
@@ -402,14 +403,15 @@ class MainScreen(Screen[None]):
         hit = await self.app.push_screen_wait(search)
         self.last_query = search.typed
         if hit is not None and hit.ref is not None:
-            self.jump_to(hit.ref)
+            self.jump_to(hit.ref, find=search.typed)
 
     @on(Jump)
     def _jump(self, event: Jump) -> None:
         self.jump_to(event.ref)
 
-    def jump_to(self, ref: HeadingRef) -> None:
-        """Select the heading ``ref`` names (as it is now) in the tree and show it."""
+    def jump_to(self, ref: HeadingRef, find: str = "") -> None:
+        """Select the heading ``ref`` names (as it is now) in the tree and show it, with the
+        matches of ``find`` (the search that led there) marked for ``n``/``N``."""
         outline = self.query_one(OutlineTree)
         entry = outline.entry_for(ref, closest=True) if self.opened else None
         if entry is None:
@@ -417,4 +419,12 @@ class MainScreen(Screen[None]):
             return
         outline.select_entry(entry)
         outline.focus()
-        self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry))
+        self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry), find=find)
+
+    def action_find_next(self, step: int = 1) -> None:
+        """``n``/``N``: the next (previous) match of the search that led to this question."""
+        viewer = self.query_one(Viewer)
+        if not viewer.finding:
+            self.notify("No search to repeat here: press / to search.", timeout=3)
+        elif not viewer.find_step(step):
+            self.notify(f"“{one_line(viewer.finding)}” is not in this text.", timeout=3)

@@ -9,10 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Markdown, Static, TextArea
+from textual.widgets.markdown import MarkdownBlock
+from textual.widgets.text_area import Selection
 
 from notesui.core.render import Prepared, prepare, viewer_parser
+from notesui.core.search import matches_in
 from notesui.core.text import one_line
 
 
@@ -57,6 +61,12 @@ class Viewer(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._serial = 0
+        self._status = ""
+        self._crumbs: tuple[str, ...] = ()
+        self._query = ""  # the search that led here: n/N move between its matches
+        self._matches: list[tuple[MarkdownBlock | None, int, int]] = []  # block (None: raw text), range
+        self._at = -1
+        self._shown: dict[MarkdownBlock, Content] = {}  # blocks restyled: their own content
 
     def compose(self) -> ComposeResult:
         yield Static(id="crumbs", markup=False)
@@ -70,11 +80,19 @@ class Viewer(Vertical):
     def markdown(self) -> Markdown:
         return self.query_one("#markdown", Markdown)
 
-    def show(self, page: Page) -> None:
+    def show(self, page: Page, find: str | None = None) -> None:
+        """Show ``page``; ``find``: the search that led to it (its matches are marked, and
+        ``find_step`` moves between them); None keeps the search while the same section is
+        shown again."""
         self._serial += 1
+        if find is None:
+            find = self._query if page.crumbs == self._crumbs else ""
+        self._crumbs = page.crumbs
+        self._query, self._matches, self._at, self._shown = find, [], -1, {}
         # file and folder names may hold control characters too: never pass them through
         self.query_one("#crumbs", Static).update(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
-        self.query_one("#status", Static).update(Text(one_line(page.status)))
+        self._status = one_line(page.status)
+        self.query_one("#status", Static).update(Text(self._status))
         self._prepare(page, self._serial)
 
     @work(thread=True, exclusive=True, group="viewer")
@@ -101,6 +119,72 @@ class Viewer(Vertical):
             self.query_one("#raw", TextArea).load_text("")
             await self.markdown.update(prepared.markdown)
             self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        if self._query and serial == self._serial:  # (not shown again while laid out)
+            self._find(prepared.markdown is None)
+
+    # -- the matches of the search that led here ---------------------------------------
+
+    def _find(self, raw: bool) -> None:
+        """Mark the matches of the search in the page (the section's own heading aside)."""
+        self._matches, self._at, self._shown = [], -1, {}
+        if raw:
+            text = self.query_one("#raw", TextArea).text
+            self._matches = [(None, start, end) for start, end in matches_in(text, self._query)]
+        else:
+            blocks = [block for block in self.markdown.query(MarkdownBlock) if isinstance(block.content, Content)]
+            if blocks and blocks[0].name == "heading_open":  # (a block is named by its token)
+                blocks = blocks[1:]
+            for block in blocks:
+                found = matches_in(block.content.plain, self._query)  # type: ignore[union-attr]
+                self._matches += [(block, start, end) for start, end in found]
+                if found:
+                    self._shown[block] = block.content  # type: ignore[assignment]
+                    self._mark(block)
+        self._say()
+
+    def _mark(self, block: MarkdownBlock) -> None:
+        content = self._shown[block]
+        for number, (where, start, end) in enumerate(self._matches):
+            if where is block:
+                content = content.stylize("reverse" if number == self._at else "underline", start, end)
+        block.set_content(content)
+
+    def find_step(self, step: int) -> bool:
+        """Go to the next (``step`` 1) or previous (-1) match; False when there is none."""
+        if not self._matches:
+            self._say()
+            return False
+        before = self._matches[self._at][0] if self._at >= 0 else None
+        self._at = (self._at + step) % len(self._matches)
+        block, start, end = self._matches[self._at]
+        if block is None:
+            raw = self.query_one("#raw", TextArea)
+            raw.selection = Selection(_location(raw.text, start), _location(raw.text, end))
+            raw.scroll_cursor_visible(center=True, animate=False)
+        else:
+            for changed in {before, block} - {None}:
+                self._mark(changed)  # type: ignore[arg-type]
+            self.query_one("#body", VerticalScroll).scroll_to_widget(block, animate=False, top=True)
+        self._say()
+        return True
+
+    @property
+    def finding(self) -> str:
+        """The search whose matches this page marks ("" for none)."""
+        return self._query
+
+    def _say(self) -> None:
+        if not self._query:
+            said = self._status
+        elif not self._matches:
+            said = f"{self._status} · “{one_line(self._query)}” is not in this text"
+        else:
+            count, query = len(self._matches), one_line(self._query)
+            if self._at >= 0:
+                said = f"{self._status} · match {self._at + 1}/{count} of “{query}”"
+            else:
+                said = f"{self._status} · {count} {'match' if count == 1 else 'matches'} of “{query}” (n/N)"
+        self.query_one("#status", Static).update(Text(said))
 
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:
@@ -108,3 +192,8 @@ class Viewer(Vertical):
         event.stop()
         self.app.copy_to_clipboard(event.href)
         self.notify(f"Link copied to the clipboard: {event.href}", title="Link")
+
+
+def _location(text: str, index: int) -> tuple[int, int]:
+    """The (row, column) of ``text[index]``."""
+    return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
