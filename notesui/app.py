@@ -101,7 +101,8 @@ class NotesApp(App[None]):
     def on_notes_app_index_changed(self) -> None:
         if not self._settled:  # the notes and their index are read: what stays from now on is
             self._settled = True  # kept out of the collector's full passes (100k questions:
-            gc.freeze()  # a 150 ms pause now and then while typing)
+            gc.collect()  # a 150 ms pause now and then while typing); what is garbage
+            gc.freeze()  # already goes first
         if (failure := self.session.indexer.take_failure()) is not None:
             self.notify(f"Search may miss recent changes: {failure}", severity="error", timeout=10)
         for notice in self.session.take_notices():  # the kept index could not be read, say

@@ -26,7 +26,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, MutableSequence
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableSequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -512,14 +512,17 @@ class SearchIndex:
 
         score(likely)
         score(holding - likely)
-        # then items holding only some of the terms (below any holding every term): needed
-        # only while the list is not full
+        # then the items that do not hold the rarest term as typed (or spelled): when it can
+        # match no other way (too short for typos, or exact), they hold only some of the terms
+        # and rank below any holding every term, so they are needed only to fill the list
+        rarest_term = wanted[rarest]
+        only_some = rarest_term.exact or len(rarest_term.text) < TERM_TYPO_MIN
         for found in sorted(sets, key=len):
-            if every_count >= limit or len(scored) >= TERM_POOL:
+            if (only_some and every_count >= limit) or len(scored) >= TERM_POOL:
                 break
             score(found - holding)
         for term in wanted:  # and those holding the most of a term's characters' pairs
-            if every_count >= limit or len(scored) >= TERM_POOL:
+            if (only_some and every_count >= limit) or len(scored) >= TERM_POOL:
                 break
             if not term.exact and len(term.text) >= 3:
                 score(self._candidates(term.text, scored))
@@ -946,11 +949,12 @@ def _snippet(answer: str, needle: str, position: int, width: int = 80) -> tuple[
     return text, ((start + offset, min(end, right) + offset),)
 
 
-def matches_in(text: str, query: str) -> list[tuple[int, int]]:
+def matches_in(text: str, query: str, typed: Collection[str] | None = None) -> list[tuple[int, int]]:
     """Where ``query``'s terms are in ``text``, as (start, end) ranges of ``text`` in order
     (overlaps merged): each term as search reads it (Traditional = Simplified, full width,
     case, spaces), a term of letters found nowhere as typed where it spells characters in
-    pinyin. What the reader's ``n``/``N`` move between."""
+    pinyin. ``typed``: the terms found as typed in a larger text this one is part of (a part
+    without them is not searched for their pinyin). What the reader's ``n``/``N`` move between."""
     normalized, mapping = normalize_mapped(text)
     found: list[tuple[int, int]] = []
     for term in parse_query(query):
@@ -960,18 +964,25 @@ def matches_in(text: str, query: str) -> list[tuple[int, int]]:
         while start != -1:
             found.append((start, start + len(needle)))
             start = normalized.find(needle, start + len(needle))
-        if len(found) == before and not term.exact and pinyin.is_pinyin(needle):
+        elsewhere = typed is not None and needle in typed
+        if len(found) == before and not elsewhere and not term.exact and pinyin.is_pinyin(needle):
             offset = 0
             while (span := pinyin.spell(needle, normalized[offset:])) is not None:
                 found.append((offset + span[0], offset + span[1]))
                 offset += span[1]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
+    merged: list[tuple[int, int]] = []  # in the original text (one character may normalise to several)
+    for start, end in sorted((mapping[start], mapping[end - 1] + 1) for start, end in found):
         if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
-    return [(mapping[start], mapping[end - 1] + 1) for start, end in merged]
+    return merged
+
+
+def typed_terms(text: str, query: str) -> set[str]:
+    """The terms of ``query`` that ``text`` holds as typed (see ``matches_in``)."""
+    normalized = normalize(text)
+    return {term.text for term in parse_query(query) if term.text in normalized}
 
 
 def search(documents: Mapping[str, Document], query: str, limit: int = 20) -> list[Hit]:

@@ -227,10 +227,9 @@ async def test_the_status_says_how_the_query_was_read(sample_notes: Path) -> Non
 def marked(app: NotesApp) -> list[tuple[str, str]]:
     """(text, style) of every marked match in the reader, in order."""
     from textual.content import Content
-    from textual.widgets.markdown import MarkdownBlock
 
     found = []
-    for block in app.screen.query(MarkdownBlock):
+    for block in app.screen.query("#viewer #markdown Static"):
         content = block.content
         if isinstance(content, Content):
             for span in content.spans:
@@ -244,7 +243,9 @@ async def test_n_and_shift_n_move_between_the_matches_of_the_search_that_led_her
     long = "\n\n".join(f"Paragraph {n} about other things." for n in range(40))
     (tmp_path / "a.md").write_text(
         "# Notes\n\n## LoRA memory\n\nLoRA saves memory.\n\n"
-        f"{long}\n\nAt the end, ＬｏＲＡ again and lora once more.\n\n## Other\n\nNothing here.\n",
+        f"{long}\n\nAt the end, ＬｏＲＡ again and lora once more.\n\n"
+        "```python\nlora_rank = 8\n```\n\n| method | memory |\n| --- | --- |\n| LoRA | low |\n\n"
+        "## Other\n\nNothing here.\n",
         encoding="utf-8",
     )
     told = Told()
@@ -255,18 +256,25 @@ async def test_n_and_shift_n_move_between_the_matches_of_the_search_that_led_her
         await settle(pilot)
         assert crumbs(app).endswith("LoRA memory")
         # every match in the answer is marked (the heading itself is not counted)
-        assert marked(app) == [("LoRA", "underline"), ("ＬｏＲＡ", "underline"), ("lora", "underline")]
+        # (in code and table cells too)
+        assert marked(app) == [
+            ("LoRA", "underline"),
+            ("ＬｏＲＡ", "underline"),
+            ("lora", "underline"),
+            ("lora", "underline"),
+            ("LoRA", "underline"),
+        ]
         status = app.screen.query_one("#viewer #status", Static)
-        assert "3 matches of “lora”" in str(status.render())
+        assert "5 matches of “lora”" in str(status.render())
         body = app.screen.query_one("#viewer #body")
         await pilot.press("n")
-        assert marked(app)[0] == ("LoRA", "reverse") and "match 1/3 of “lora”" in str(status.render())
+        assert marked(app)[0] == ("LoRA", "reverse") and "match 1/5 of “lora”" in str(status.render())
         await pilot.press("n")
         await pilot.pause()
         assert marked(app)[1] == ("ＬｏＲＡ", "reverse")
         assert body.scroll_y > 0  # scrolled down to it
         await pilot.press("N", "N")
-        assert marked(app)[2] == ("lora", "reverse") and "match 3/3" in str(status.render())  # wraps around
+        assert marked(app)[4] == ("LoRA", "reverse") and "match 5/5" in str(status.render())  # wraps around
         # another question: the search is no longer in play
         await pilot.press("j")
         await settle(pilot)

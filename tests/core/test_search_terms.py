@@ -173,7 +173,7 @@ def test_a_term_said_otherwise_counts_by_the_pairs_it_shares(tmp_path: Path) -> 
 
 
 def test_matches_in_a_text_as_search_reads_the_query() -> None:
-    from notesui.core.search import matches_in
+    from notesui.core.search import matches_in, typed_terms
 
     text = "LoRA 微調的顯存：lora 显存 ＬｏＲＡ"
 
@@ -186,3 +186,20 @@ def test_matches_in_a_text_as_search_reads_the_query() -> None:
     assert found("!lora 显存") == ["顯存", "显存"]  # an excluded term is no match
     assert found("'weitiao") == []  # an exact term is never read as pinyin
     assert found("显存显存") == []
+    # letters found as typed elsewhere on the page are not read as pinyin in another part
+    page = "学习率 lr 的设置。另一段：我们了然于心"
+    assert matches_in("我们了然于心", "lr") == [(2, 4)]
+    assert matches_in("我们了然于心", "lr", typed_terms(page, "lr")) == []
+    assert matches_in("Straße", "s") == [(0, 1), (4, 5)]  # ß is "ss": one match, not two
+
+
+def test_the_best_hit_never_depends_on_how_many_are_asked_for(tmp_path: Path) -> None:
+    # a title holding every term, one with a typo, beats an answer holding them as typed,
+    # whether one hit is asked for or twenty
+    (tmp_path / "a.md").write_text(
+        "# attention transformr\n\nx\n\n# q\n\nthe attention is here and later the transformer too\n",
+        encoding="utf-8",
+    )
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    assert titles(found, "transformer attention", 1) == titles(found, "transformer attention", 20)[:1]
+    assert titles(found, "transformer attention", 1) == ["attention transformr"]

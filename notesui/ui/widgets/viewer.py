@@ -12,11 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Markdown, Static, TextArea
-from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.text_area import Selection
 
 from notesui.core.render import Prepared, prepare, viewer_parser
-from notesui.core.search import matches_in
+from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
 
 
@@ -64,9 +63,11 @@ class Viewer(Vertical):
         self._status = ""
         self._crumbs: tuple[str, ...] = ()
         self._query = ""  # the search that led here: n/N move between its matches
-        self._matches: list[tuple[MarkdownBlock | None, int, int]] = []  # block (None: raw text), range
+        self._matches: list[tuple[Static | None, int, int]] = []  # a piece of text (None: raw), range
         self._at = -1
-        self._shown: dict[MarkdownBlock, Content] = {}  # blocks restyled: their own content
+        self._shown: dict[Static, Content] = {}  # pieces restyled: their own content
+        self._finding = False  # the matches are not known yet (the page is being laid out)
+        self._step_later = 0  # n/N pressed meanwhile
 
     def compose(self) -> ComposeResult:
         yield Static(id="crumbs", markup=False)
@@ -89,6 +90,7 @@ class Viewer(Vertical):
             find = self._query if page.crumbs == self._crumbs else ""
         self._crumbs = page.crumbs
         self._query, self._matches, self._at, self._shown = find, [], -1, {}
+        self._finding, self._step_later = bool(find), 0
         # file and folder names may hold control characters too: never pass them through
         self.query_one("#crumbs", Static).update(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
         self._status = one_line(page.status)
@@ -125,32 +127,47 @@ class Viewer(Vertical):
     # -- the matches of the search that led here ---------------------------------------
 
     def _find(self, raw: bool) -> None:
-        """Mark the matches of the search in the page (the section's own heading aside)."""
+        """Mark the matches of the search in the page, the section's own heading aside: in
+        every piece of text shown (paragraphs, headings, list items, code, table cells)."""
         self._matches, self._at, self._shown = [], -1, {}
         if raw:
             text = self.query_one("#raw", TextArea).text
-            self._matches = [(None, start, end) for start, end in matches_in(text, self._query)]
+            heading = len(text.split("\n", 1)[0]) if text.startswith("#") else 0
+            found = matches_in(text, self._query)
+            self._matches = [(None, start, end) for start, end in found if start >= heading]
         else:
-            blocks = [block for block in self.markdown.query(MarkdownBlock) if isinstance(block.content, Content)]
-            if blocks and blocks[0].name == "heading_open":  # (a block is named by its token)
-                blocks = blocks[1:]
-            for block in blocks:
-                found = matches_in(block.content.plain, self._query)  # type: ignore[union-attr]
-                self._matches += [(block, start, end) for start, end in found]
+            pieces = [
+                (piece, piece.content)
+                for piece in self.markdown.query(Static)
+                if isinstance(piece.content, Content) and piece.content.plain
+            ]
+            if pieces and pieces[0][0].name == "heading_open":  # (a block is named by its token)
+                pieces = pieces[1:]
+            typed = typed_terms("\n".join(content.plain for _, content in pieces), self._query)
+            for piece, content in pieces:
+                found = matches_in(content.plain, self._query, typed)
+                self._matches += [(piece, start, end) for start, end in found]
                 if found:
-                    self._shown[block] = block.content  # type: ignore[assignment]
-                    self._mark(block)
-        self._say()
+                    self._shown[piece] = content
+                    self._mark(piece)
+        self._finding = False
+        if self._step_later:
+            self.find_step(self._step_later)
+        else:
+            self._say()
 
-    def _mark(self, block: MarkdownBlock) -> None:
-        content = self._shown[block]
+    def _mark(self, piece: Static) -> None:
+        content = self._shown[piece]
         for number, (where, start, end) in enumerate(self._matches):
-            if where is block:
+            if where is piece:
                 content = content.stylize("reverse" if number == self._at else "underline", start, end)
-        block.set_content(content)
+        piece.update(content)
 
     def find_step(self, step: int) -> bool:
         """Go to the next (``step`` 1) or previous (-1) match; False when there is none."""
+        if self._finding:  # the page is still being laid out: go there once it is
+            self._step_later += step
+            return True
         if not self._matches:
             self._say()
             return False
