@@ -512,17 +512,14 @@ class SearchIndex:
 
         score(likely)
         score(holding - likely)
-        # then the items that do not hold the rarest term as typed (or spelled): when it can
-        # match no other way (too short for typos, or exact), they hold only some of the terms
-        # and rank below any holding every term, so they are needed only to fill the list
-        rarest_term = wanted[rarest]
-        only_some = rarest_term.exact or len(rarest_term.text) < TERM_TYPO_MIN
+        # then the items that do not hold the rarest term as typed (or spelled): they rank
+        # below any that hold every term, so they are needed only to fill the list
         for found in sorted(sets, key=len):
-            if (only_some and every_count >= limit) or len(scored) >= TERM_POOL:
+            if every_count >= limit or len(scored) >= TERM_POOL:
                 break
             score(found - holding)
         for term in wanted:  # and those holding the most of a term's characters' pairs
-            if (only_some and every_count >= limit) or len(scored) >= TERM_POOL:
+            if every_count >= limit or len(scored) >= TERM_POOL:
                 break
             if not term.exact and len(term.text) >= 3:
                 score(self._candidates(term.text, scored))
@@ -812,8 +809,9 @@ def _coverage(
 ) -> tuple[float, bool]:
     """The rarity-weighted share of the terms that ``title`` or ``body`` holds (a term in
     the title counts 1, spelled in pinyin in the title 0.8 (``spells``: whether it may be),
-    in the answer 0.7, within typo tolerance less), and whether every term matched. An exact
-    term that is not there as typed rules the item out (0)."""
+    in the answer 0.7, within typo tolerance less, in part less again), and whether every
+    term is there as typed (or spelled). An exact term that is not there as typed rules the
+    item out (0)."""
     total = covered = 0.0
     every = True
     for term, weight, may_spell in zip(wanted, weights, spells):
@@ -826,21 +824,18 @@ def _coverage(
             return 0.0, False
         elif may_spell:
             quality = 0.8  # spelled in pinyin: below the characters typed
-        elif len(text) >= TERM_TYPO_MIN and (
-            len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF))
-        ):
-            quality = 0.85 * ratio / 100
-        elif len(text) >= TERM_TYPO_MIN and (
-            ratio := fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
-        ):
-            quality = 0.6 * ratio / 100
-        else:  # in part: some of its characters' pairs (or characters); never "every term"
-            every = False
-            quality = PART_WEIGHT * max(_part(text, title), ANSWER_PART * _part(text, body))
-            total += weight
-            covered += weight * quality
-            continue
-        every = every and quality > 0
+        else:  # within typo tolerance, else in part (some of its characters' pairs): below
+            every = False  # every item holding every term as typed, whatever else it holds
+            if len(text) >= TERM_TYPO_MIN and (
+                len(title) >= len(text) and (ratio := fuzz.partial_ratio(text, title, score_cutoff=TERM_TYPO_CUTOFF))
+            ):
+                quality = 0.85 * ratio / 100
+            elif len(text) >= TERM_TYPO_MIN and (
+                ratio := fuzz.partial_ratio(text, body[:BODY_GRAM_CHARS], score_cutoff=TERM_TYPO_CUTOFF)
+            ):
+                quality = 0.6 * ratio / 100
+            else:
+                quality = PART_WEIGHT * max(_part(text, title), ANSWER_PART * _part(text, body))
         total += weight
         covered += weight * quality
     return (covered / total if total else 0.0), every
