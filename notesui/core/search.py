@@ -76,7 +76,7 @@ GAPPED = -2
 PINYIN = -3
 """The position of a pinyin match (the characters spelled are found again for highlighting)."""
 PINYIN_CANDIDATES = 1500
-SPELLED_KEPT = 16
+SPELLED_KEPT = ANSWERS_KEPT = 16
 PINYIN_IF_FOUND_BELOW = 100
 """A term of several that is a word found this often as typed (``prefix``) is not read as
 pinyin too."""
@@ -257,6 +257,8 @@ class SearchIndex:
         self._spelled_cache: dict[str, dict[int, tuple[int, int]]] = {}
         # the grams counted for the last fuzzy query, and the counts (see _gram_counts)
         self._last_counts: tuple[frozenset[str], Counter[int]] | None = None
+        # the items whose answers hold the last terms (see _answer_holders)
+        self._answers_cache: dict[str, tuple[int, ...] | None] = {}
         self._files: dict[str, _FileIndex] = {}
         self._postings: defaultdict[str, array[int]] = defaultdict(_posting)
         self._dead = 0
@@ -327,6 +329,7 @@ class SearchIndex:
         with self._lock:
             self._spelled_cache.clear()
             self._last_counts = None
+            self._answers_cache.clear()
             old = self._files.pop(rel, None)
             if old is not None:
                 for item in old.items:
@@ -460,15 +463,16 @@ class SearchIndex:
 
     # -- queries of several terms ----------------------------------------------------------
 
-    def _search_terms(self, wanted: list[Term], excluded: list[str], limit: int) -> list[Hit]:
+    def _search_terms(self, wanted: list[Term], excluded: list[str], limit: int, exhaustive: bool = False) -> list[Hit]:
         """Several terms, in any order: the items that match every term (title or answer,
         exactly, or within typo tolerance) first, then those that match some. Ranked by how
         much of the query matched (terms weighted by rarity), title over answer, the whole
         query in one piece, a question over a section, then the closer fit."""
         from rapidfuzz import fuzz
 
-        sets = [self._term_items(term) for term in wanted]
-        spelled = [self._spelled_cache.get(term.text, {}) for term in wanted]  # as _term_items found
+        found_by_term = [self._term_items(term) for term in wanted]
+        sets = [found for found, _ in found_by_term]
+        spelled = [spells for _, spells in found_by_term]
         live = len(self) or 1
         weights = [_idf(live, len(found)) for found in sets]
         # every item holding the rarest term (the postings know titles and the start of
@@ -484,7 +488,9 @@ class SearchIndex:
         no_spells = [False] * len(wanted)
         live_items, questions = self._items, self._questions
 
-        def score(pool: Iterable[int]) -> None:
+        def score(pool: Iterable[int], later: list[int] | None = None) -> None:
+            """Score the items of ``pool``; with ``later``, only those holding every term in
+            the title (the others are put there)."""
             nonlocal every_count
             for item in islice(pool, TERM_POOL - len(scored)):
                 if live_items[item] is None or item in scored:
@@ -495,6 +501,9 @@ class SearchIndex:
                     continue
                 if all(text in title for text in texts):  # the common case, quickly
                     share, every = 1.0, True
+                elif later is not None:
+                    later.append(item)
+                    continue
                 else:
                     body = body or self._body(item)
                     spells = [item in found for found in spelled] if any(spelled) else no_spells
@@ -510,14 +519,34 @@ class SearchIndex:
                 scored[item] = min(points, 99.0)
                 every_count += every
 
-        score(likely)
-        score(holding - likely)
+        # the items holding every term in the title first; the others only while they could
+        # still make the list: at best every term matched, one of them not in the title (in
+        # pinyin 0.8, in the answer 0.7), the whole query in the answer, a question, a tight fit
+        def could_beat(loss: float, among: list[float]) -> bool:
+            if every_count < limit or exhaustive:  # (exhaustive: to test that this is exact)
+                return True
+            best = 60 + 27 * (1 - loss * min(among) / sum(weights)) + 2 + QUESTION_BONUS + 1
+            return heapq.nlargest(limit, scored.values())[-1] < best
+
+        later: list[int] = []
+        score(likely, later)
+        if could_beat(0.2, weights):
+            score(later)
+        # those not holding every term by the postings (titles, answers' starts): another
+        # term can be there only deeper in the answer (typos and parts rank below all these)
+        if could_beat(0.3, [weight for i, weight in enumerate(weights) if i != rarest]):
+            score(holding - likely)
         # then the items that do not hold the rarest term as typed (or spelled): they rank
-        # below any that hold every term, so they are needed only to fill the list
-        for found in sorted(sets, key=len):
+        # below any that hold every term, so they are needed only to fill the list: for each
+        # term, the closest titles holding it (as for a query of one term), then the rest
+        for number in sorted(range(len(wanted)), key=lambda i: len(sets[i])):
             if every_count >= limit or len(scored) >= TERM_POOL:
                 break
-            score(found - holding)
+            closest: dict[int, tuple[float, str, int]] = {}
+            self._exact(wanted[number].text, closest, limit)
+            score(closest)
+            if len(scored) < limit:
+                score(sets[number] - holding)
         for term in wanted:  # and those holding the most of a term's characters' pairs
             if every_count >= limit or len(scored) >= TERM_POOL:
                 break
@@ -526,10 +555,11 @@ class SearchIndex:
         best = heapq.nsmallest(limit, scored.items(), key=lambda kv: (-kv[1], kv[0]))
         return [self._hit_terms(item, wanted, whole, score) for item, score in best]
 
-    def _term_items(self, term: Term) -> set[int]:
+    def _term_items(self, term: Term) -> tuple[set[int], Mapping[int, object]]:
         """Items whose title (or the start of the answer) may hold ``term``: those holding all
         its characters' pairs; for a term of letters seldom found as typed, the titles it
-        spells in pinyin too; for a term found nowhere, its typo candidates."""
+        spells in pinyin too (also given apart); for a term found nowhere, its typo
+        candidates."""
         text = term.text
         grams = list(dict.fromkeys(_bigrams(text))) or [text]
         postings = [self._postings.get(gram) for gram in grams]
@@ -541,13 +571,15 @@ class SearchIndex:
                 if not found:
                     break
                 found.intersection_update(posting)
+        spelled: Mapping[int, object] = {}
         if term.exact:
-            return found
+            return found, spelled
         if pinyin.is_pinyin(text) and len(found) < PINYIN_IF_FOUND_BELOW:
-            found |= set(self._spelled(text))
+            spelled = self._spelled(text)
+            found |= set(spelled)
         if not found and len(text) >= FUZZY_MIN_QUERY:
             found = set(self._candidates(text, {}))
-        return found
+        return found, spelled
 
     def _body_items(self, text: str) -> set[int]:
         """Items whose whole answer holds ``text`` (the postings only know its start)."""
@@ -587,11 +619,47 @@ class SearchIndex:
 
     def _scan_answers(self, needle: str, scored: dict[int, tuple[float, str, int]]) -> None:
         """Score the items whose whole answer holds ``needle`` (up to ``BODY_EXACT_CAP``)."""
+        holders = self._answer_holders(needle)
+        if holders is not None:
+            for item in holders:
+                if item not in scored:
+                    body = self._body(item)
+                    position = body.find(needle)
+                    scored[item] = (min(80 + 10 * (1 - position / max(len(body), 1)), 100.0), "body", position)
+            return
         budget = BODY_EXACT_CAP
         for entry in self._files.values():
             budget -= self._scan(needle, scored, "body", entry.bodies, entry.body_starts, entry.items, budget)
             if budget <= 0:
                 break
+
+    def _answer_holders(self, needle: str) -> tuple[int, ...] | None:
+        """Every live item whose answer holds ``needle``, in notebook order (None: more than
+        ``BODY_EXACT_CAP``). As the query grows, only the holders of what was typed before
+        are looked at again: the whole answers are scanned once per term."""
+        cache = self._answers_cache
+        if needle in cache:
+            return cache[needle]
+        before = max((key for key, found in cache.items() if found is not None and key in needle), key=len, default="")
+        holders: tuple[int, ...] | None
+        if before:
+            holders = tuple(item for item in cache[before] or () if needle in self._body(item))
+        else:
+            found: list[int] = []
+            live = self._items
+            for entry in self._files.values():
+                blob, starts = entry.bodies, entry.body_starts
+                position = blob.find(needle)
+                while position != -1 and len(found) <= BODY_EXACT_CAP:
+                    local = bisect_right(starts, position) - 1
+                    if live[entry.items[local]] is not None:
+                        found.append(entry.items[local])
+                    position = blob.find(needle, starts[local + 1])
+            holders = tuple(found) if len(found) <= BODY_EXACT_CAP else None
+        if len(cache) >= ANSWERS_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[needle] = holders
+        return holders
 
     def _scan(
         self,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from notesui.core.notebook import Notebook
-from notesui.core.search import SearchIndex, Term, parse_query
+from notesui.core.search import Hit, SearchIndex, Term, parse_query
 
 NOTES = """# LoRA
 
@@ -203,3 +206,49 @@ def test_the_best_hit_never_depends_on_how_many_are_asked_for(tmp_path: Path) ->
     found = SearchIndex.build(Notebook.open(tmp_path).documents)
     assert titles(found, "transformer attention", 1) == titles(found, "transformer attention", 20)[:1]
     assert titles(found, "transformer attention", 2) == ["q", "attention transformr"]
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "notes"
+_BUNDLED: list[SearchIndex] = []
+
+
+def _bundled() -> SearchIndex:
+    if not _BUNDLED:
+        _BUNDLED.append(SearchIndex.build(Notebook.open(BUNDLED).documents))
+    return _BUNDLED[0]
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.data())
+def test_items_left_unscored_could_never_have_made_the_list(data: st.DataObject) -> None:
+    # several terms: once enough items hold every term in their titles, the others are not
+    # scored when they could not score more; the hits holding every term are the same as
+    # when everything is scored
+    index = _bundled()
+    titles = [index._title(item) for item in range(len(index))]
+    terms = []
+    for _ in range(data.draw(st.integers(2, 3))):
+        title = data.draw(st.sampled_from([t for t in titles if len(t) >= 2]))
+        start = data.draw(st.integers(0, len(title) - 1))
+        terms.append(title[start : start + data.draw(st.integers(1, 4))])
+    wanted = [Term(text) for text in terms]
+    limit = data.draw(st.sampled_from([1, 5, 20]))
+
+    def every(hits: list[Hit]) -> list[tuple[str, int, float]]:
+        return [(hit.file, hit.line, hit.score) for hit in hits if hit.score >= 60]
+
+    with index._lock:
+        assert every(index._search_terms(wanted, [], limit)) == every(
+            index._search_terms(wanted, [], limit, exhaustive=True)
+        )
+
+
+def test_a_question_with_a_term_in_its_answer_beats_sections_holding_both_in_the_title(tmp_path: Path) -> None:
+    # many sections hold both terms in their titles; a question holding one in its title and
+    # the other in its answer still ranks above them (it is never left unscored)
+    sections = "".join(
+        f"# alpha section number {n} with a long title and beta\n\n## child {n}\n\nx\n\n" for n in range(30)
+    )
+    (tmp_path / "a.md").write_text(sections + "# alpha question\n\nthe answer says beta.\n", encoding="utf-8")
+    found = SearchIndex.build(Notebook.open(tmp_path).documents)
+    assert titles(found, "alpha beta", 1) == ["alpha question"]
