@@ -7,11 +7,12 @@ import asyncio
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.worker import WorkerCancelled
 
 from notesui.app import NotesApp
 from notesui.ui.widgets.outline import Entry, OutlineTree
+from notesui.ui.widgets.viewer import PageView
 
 
 class Told:
@@ -61,7 +62,7 @@ def crumbs(app: NotesApp) -> str:
 
 
 def shown(app: NotesApp) -> str:
-    return app.screen.query_one("#markdown", Markdown).source
+    return app.screen.query_one("#viewer #body", PageView).source
 
 
 async def goto(pilot: Pilot[None], rel: str, title: str | None = None) -> None:

@@ -15,6 +15,7 @@ from notesui.ui.screens.review import ReviewScreen
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
+from notesui.ui.widgets.viewer import PageView
 
 from pilot import Told, changed_outside, crumbs, goto, settle
 
@@ -138,7 +139,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
         await pilot.press("space")
         await settle(pilot)
         assert not review.query_one("#review-answer").has_class("hidden")
-        assert "Low-rank adaptation" in review.query_one("#review-markdown").source
+        assert "Low-rank adaptation" in review.query_one("#review-answer", PageView).source
         await pilot.press("m")  # mastered, and on to the next
         await settle(pilot)
         assert "## What is LoRA? <!-- mastered" in path.read_text()
@@ -148,7 +149,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
         assert question() == "Unanswered question"
         await pilot.press("space")
         await settle(pilot)
-        assert "No answer yet" in review.query_one("#review-markdown").source  # shown, not skipped
+        assert "No answer yet" in review.query_one("#review-answer", PageView).source  # shown, not skipped
         await pilot.press("p")
         await settle(pilot)
         assert question() == "什么是微调？"
@@ -161,12 +162,12 @@ async def test_a_review_session(sample_notes: Path) -> None:
         assert app.screen is review
         await pilot.press("space")
         await settle(pilot)
-        assert "用少量数据" in review.query_one("#review-markdown").source
+        assert "用少量数据" in review.query_one("#review-answer", PageView).source
         # an outside change to the current question shows the new text
         path.write_text(path.read_text().replace("用少量数据", "外部修改"))
         changed_outside(app, "basics.md")  # what the watcher does
         await settle(pilot)
-        assert "外部修改" in review.query_one("#review-markdown").source
+        assert "外部修改" in review.query_one("#review-answer", PageView).source
         await pilot.press("escape")
         await settle(pilot)
         message = str(app.screen.query_one(".message", Static).render())

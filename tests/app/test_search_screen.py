@@ -11,6 +11,7 @@ from notesui.app import NotesApp
 from notesui.core.search import SearchIndex
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import OutlineTree
+from notesui.ui.widgets.viewer import Viewer
 
 from pilot import Told, crumbs, settle, shown
 
@@ -226,17 +227,8 @@ async def test_the_status_says_how_the_query_was_read(sample_notes: Path) -> Non
 
 def marked(app: NotesApp) -> list[tuple[str, str]]:
     """(text, style) of every marked match in the reader, in order."""
-    from textual.content import Content
-
-    found = []
-    for block in app.screen.query("#viewer #markdown Static"):
-        content = block.content
-        if isinstance(content, Content):
-            for span in content.spans:
-                style = str(span.style)
-                if style in ("reverse", "underline"):
-                    found.append((content.plain[span.start : span.end], style))
-    return found
+    viewer = app.screen.query_one(Viewer)
+    return [(text, "reverse" if current else "underline") for text, current in viewer.matches]
 
 
 async def test_n_and_shift_n_move_between_the_matches_of_the_search_that_led_here(tmp_path: Path) -> None:

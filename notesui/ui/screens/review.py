@@ -10,24 +10,24 @@ import random
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from notesui.core.document import Document, Heading
 from notesui.core.refs import HeadingRef
-from notesui.core.render import prepare
 from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.context import Context, FilesChanged
 from notesui.ui.pages import NO_ANSWER
 from notesui.ui.screens.dialogs import ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
-from notesui.ui.widgets.viewer import NoteMarkdown
+from notesui.ui.widgets.viewer import PageView
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +81,7 @@ class ReviewScreen(Screen[Summary]):
         yield Static("", id="review-crumbs", markup=False)
         yield Static("", id="review-question", markup=False)
         yield Static("", id="review-hint", markup=False)
-        with VerticalScroll(id="review-answer", classes="hidden"):
-            yield NoteMarkdown(id="review-markdown", open_links=False)
+        yield PageView(id="review-answer", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,12 +130,18 @@ class ReviewScreen(Screen[Summary]):
         self._set_answer(doc.span_text(heading.answer).strip() if heading.has_answer else NO_ANSWER)
 
     def _set_answer(self, source: str) -> None:
-        prepared = prepare(source)
-        markdown = self.query_one("#review-markdown", NoteMarkdown)
-        markdown.update(prepared.markdown if prepared.markdown is not None else f"```\n{prepared.text}\n```")
-        self.query_one("#review-answer").set_class(not self.revealed, "hidden")
+        answer = self.query_one("#review-answer", PageView)
+        answer.show_markdown(source)
+        answer.set_class(not self.revealed, "hidden")
         hint = "" if self.revealed else "space shows the answer · m mastered · n next · p previous"
         self.query_one("#review-hint", Static).update(hint)
+
+    @on(PageView.Rendered)
+    def _rendered(self, event: PageView.Rendered) -> None:
+        if event.raw is not None and event.view.is_current(event):  # too large or deep to render: as it is
+            event.view.show_lines(
+                [Strip([Segment(line)]) for line in event.raw.splitlines()], event.view.source, home=True
+            )
 
     # -- keys -------------------------------------------------------------------------
 

@@ -1,22 +1,44 @@
-"""The reader: a breadcrumb, the mastered state and the section rendered as Markdown."""
+"""The reader: a breadcrumb, the mastered state and the section, rendered for reading.
+
+A section is rendered off the UI thread (``core.reading``: Markdown to lines of styled text,
+right for Chinese) and painted by one widget, ``PageView``, line by line: a page of any
+length costs the UI thread nothing but the lines on screen. A long section shows its first
+screenful first; the newest selection always wins (an older render is dropped, never
+painted); rendered pages are kept by content, width and theme.
+"""
 
 from __future__ import annotations
 
-import contextlib
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.css.query import NoMatches
-from textual.widgets import Markdown, Static, TextArea
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
+from textual.worker import get_current_worker
 
-from notesui.core.render import Prepared, prepare, viewer_parser
+from notesui.core.reading import render_lines
+from notesui.core.render import prepare
 from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
+
+HEAD_CHARS = 4000
+"""A section longer than this shows its first part (cut at a paragraph) while the rest renders."""
+PAGES_KEPT = 64
+"""Rendered pages kept (by content, width and theme): going back to one costs nothing."""
+MARK = Style(underline=True)
+CURRENT = Style(reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +51,123 @@ class Page:
     notice: str | None = None
 
 
-class NoteMarkdown(Markdown):
-    """Markdown that shows raw HTML blocks as text instead of dropping them silently."""
+class PageView(ScrollView, can_focus=True):
+    """A section rendered for reading (off the UI thread), painted line by line."""
 
-    def unhandled_token(self, token):  # type: ignore[no-untyped-def]
-        if token.type == "html_block" and token.content.strip():
-            from textual.widgets.markdown import MarkdownFence
+    DEFAULT_CSS = """
+    PageView { height: 1fr; padding: 0 1; }
+    """
 
-            fence = token.copy()
-            fence.info = "html"
-            return MarkdownFence(self, fence, token.content.rstrip("\n"))
-        return super().unhandled_token(token)
+    class Rendered(Message):
+        """A page is on screen: in full (``final``) or its first part; ``raw``: too large or
+        too deeply nested to render, shown by whoever asked as this plain text."""
+
+        def __init__(self, view: PageView, final: bool, raw: str | None = None, notice: str | None = None) -> None:
+            super().__init__()
+            self.view, self.final, self.raw, self.notice = view, final, raw, notice
+            self.serial = 0
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.lines: list[Strip] = []
+        self.source = ""  # the Markdown shown (as cleaned for showing)
+        self._serial = 0
+        self._width = 0
+
+    def show_markdown(self, source: str, *, home: bool = True) -> None:
+        """Render ``source`` and show it (the newest call wins); ``home``: from the top."""
+        self._serial += 1
+        self._width = self.text_width
+        theme = self.app.current_theme
+        palette = {
+            name: value
+            for name in ("primary", "secondary", "accent", "foreground", "surface", "panel")
+            if isinstance(value := getattr(theme, name, None), str)
+        }
+        self._render_page(source, self._serial, self._width, palette, theme.dark, home)
+
+    @work(thread=True, exclusive=True, group="page")
+    def _render_page(
+        self, source: str, serial: int, width: int, palette: dict[str, str], dark: bool, home: bool
+    ) -> None:
+        worker = get_current_worker()
+        if serial != self._serial or worker.is_cancelled:
+            return  # a newer page was asked for meanwhile: never render this one
+        prepared = prepare(source)
+        if prepared.markdown is None:
+            self.app.call_from_thread(
+                self._apply, prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice)
+            )
+            return
+        key = (prepared.markdown, width, tuple(sorted(palette.items())), dark)
+        lines = _pages.get(key)
+        if lines is None:
+            head = _head(prepared.markdown)
+            if head is not None:  # the first screenful first
+                first = _strips(head, width, palette, dark)
+                self.app.call_from_thread(
+                    self._apply, prepared.markdown, first, serial, home, self.Rendered(self, False)
+                )
+                home = False
+                if serial != self._serial or worker.is_cancelled:
+                    return
+            lines = _strips(prepared.markdown, width, palette, dark)
+            _pages[key] = lines
+            while len(_pages) > PAGES_KEPT:
+                _pages.popitem(last=False)
+        else:
+            _pages.move_to_end(key)
+        self.app.call_from_thread(
+            self._apply, prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice)
+        )
+
+    def _apply(self, source: str, lines: list[Strip], serial: int, home: bool, rendered: Rendered) -> None:
+        if serial != self._serial:
+            return  # a newer page was asked for meanwhile
+        self.show_lines(list(lines), source, home=home)
+        rendered.serial = serial
+        self.post_message(rendered)
+
+    def is_current(self, rendered: Rendered) -> bool:
+        """Whether ``rendered`` tells of the page asked for last (not one replaced since)."""
+        return rendered.serial == self._serial
+
+    def on_resize(self) -> None:
+        if self.source and self.text_width != self._width:
+            self.show_markdown(self.source, home=False)
+
+    def show_lines(self, lines: list[Strip], source: str, *, home: bool) -> None:
+        self.lines, self.source = lines, source
+        width = max((line.cell_length for line in lines), default=0)
+        self.virtual_size = Size(width, len(lines))
+        if home:
+            self.scroll_home(animate=False)
+        self.refresh()
+
+    def replace_line(self, index: int, line: Strip) -> None:
+        self.lines[index] = line
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if index >= len(self.lines):
+            return Strip.blank(width, style)
+        return self.lines[index].crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+
+    @property
+    def text_width(self) -> int:
+        """The width pages are rendered to."""
+        return max(self.scrollable_content_region.width, 20)
+
+
+_pages: OrderedDict[tuple[Any, ...], list[Strip]] = OrderedDict()
 
 
 class Viewer(Vertical):
-    """Shows one Page. Parsing happens in a worker; the newest page always wins."""
+    """Shows one Page; the newest page always wins."""
 
     DEFAULT_CSS = """
     Viewer { height: 1fr; }
@@ -51,7 +175,6 @@ class Viewer(Vertical):
     Viewer #status { height: auto; padding: 0 1; color: $text-muted; }
     Viewer #notice { height: auto; padding: 0 1; color: $warning; display: none; }
     Viewer #notice.shown { display: block; }
-    Viewer #body { height: 1fr; padding: 0 1; }
     Viewer #raw { height: 1fr; display: none; border: none; }
     Viewer.raw #raw { display: block; }
     Viewer.raw #body { display: none; }
@@ -59,113 +182,122 @@ class Viewer(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._serial = 0
+        self._page: Page | None = None
         self._status = ""
         self._crumbs: tuple[str, ...] = ()
         self._query = ""  # the search that led here: n/N move between its matches
-        self._matches: list[tuple[Static | None, int, int]] = []  # a piece of text (None: raw), range
+        self._matches: list[tuple[int, int, int]] = []  # line (-1: raw text), start, end (cells; raw: offsets)
         self._at = -1
-        self._shown: dict[Static, Content] = {}  # pieces restyled: their own content
-        self._finding = False  # the matches are not known yet (the page is being laid out)
+        self._plain: dict[int, Strip] = {}  # lines marked: as rendered
+        self._finding = False  # the matches are not known yet (the page is being rendered)
         self._step_later = 0  # n/N pressed meanwhile
 
     def compose(self) -> ComposeResult:
         yield Static(id="crumbs", markup=False)
         yield Static(id="status", markup=False)
         yield Static(id="notice", markup=False)
-        with VerticalScroll(id="body"):
-            yield NoteMarkdown(id="markdown", open_links=False, parser_factory=viewer_parser)
+        yield PageView(id="body")
         yield TextArea(id="raw", read_only=True, soft_wrap=True, show_line_numbers=False)
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
     @property
-    def markdown(self) -> Markdown:
-        return self.query_one("#markdown", Markdown)
+    def page_view(self) -> PageView:
+        return self.query_one("#body", PageView)
 
     def show(self, page: Page, find: str | None = None) -> None:
         """Show ``page``; ``find``: the search that led to it (its matches are marked, and
         ``find_step`` moves between them); None keeps the search while the same section is
         shown again."""
-        self._serial += 1
         if find is None:
             find = self._query if page.crumbs == self._crumbs else ""
-        self._crumbs = page.crumbs
-        self._query, self._matches, self._at, self._shown = find, [], -1, {}
+        home = page.crumbs != self._crumbs
+        self._page, self._crumbs = page, page.crumbs
+        self._query, self._matches, self._at, self._plain = find, [], -1, {}
         self._finding, self._step_later = bool(find), 0
         # file and folder names may hold control characters too: never pass them through
         self.query_one("#crumbs", Static).update(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
         self._status = one_line(page.status)
         self.query_one("#status", Static).update(Text(self._status))
-        self._prepare(page, self._serial)
+        self.page_view.show_markdown(page.source, home=home)
 
-    @work(thread=True, exclusive=True, group="viewer")
-    def _prepare(self, page: Page, serial: int) -> None:
-        prepared = prepare(page.source)
-        self.app.call_from_thread(self._apply, page, prepared, serial)  # type: ignore[arg-type]  # a coroutine is awaited
+    @on(PageView.Rendered)
+    def _rendered(self, event: PageView.Rendered) -> None:
+        event.stop()
+        if not event.view.is_current(event):
+            return  # another page was asked for since
+        notice = (self._page.notice if self._page else None) or event.notice
+        widget = self.query_one("#notice", Static)
+        widget.update(Text(notice or ""))
+        widget.set_class(bool(notice), "shown")
+        self.set_class(event.raw is not None, "raw")
+        self.query_one("#raw", TextArea).load_text(event.raw or "")
+        if event.final and event.raw is not None:
+            self._find_raw()
+        elif event.final:
+            self._find_lines()
 
-    async def _apply(self, page: Page, prepared: Prepared, serial: int) -> None:
-        if serial != self._serial:
-            return  # a newer page was asked for meanwhile
-        with contextlib.suppress(NoMatches):  # the viewer is being taken down (the app is closing)
-            await self._apply_page(page, prepared, serial)
-
-    async def _apply_page(self, page: Page, prepared: Prepared, serial: int) -> None:
-        notice = page.notice or prepared.notice
-        notice_widget = self.query_one("#notice", Static)
-        notice_widget.update(Text(notice or ""))
-        notice_widget.set_class(bool(notice), "shown")
-        self.set_class(prepared.markdown is None, "raw")
-        if prepared.markdown is None:
-            self.query_one("#raw", TextArea).load_text(prepared.text)
-            await self.markdown.update("")
-        else:
-            self.query_one("#raw", TextArea).load_text("")
-            await self.markdown.update(prepared.markdown)
-            self.query_one("#body", VerticalScroll).scroll_home(animate=False)
-        if self._query and serial == self._serial:  # (not shown again while laid out)
-            self._find(prepared.markdown is None)
+    def _theme_changed(self) -> None:
+        if self._page is not None:
+            self.show(self._page)
 
     # -- the matches of the search that led here ---------------------------------------
 
-    def _find(self, raw: bool) -> None:
-        """Mark the matches of the search in the page, the section's own heading aside: in
-        every piece of text shown (paragraphs, headings, list items, code, table cells)."""
-        self._matches, self._at, self._shown = [], -1, {}
-        if raw:
-            text = self.query_one("#raw", TextArea).text
-            heading = len(text.split("\n", 1)[0]) if text.startswith("#") else 0
-            found = matches_in(text, self._query)
-            self._matches = [(None, start, end) for start, end in found if start >= heading]
+    def _find_raw(self) -> None:
+        self._matches, self._at, self._plain = [], -1, {}
+        text = self.query_one("#raw", TextArea).text
+        heading = len(text.split("\n", 1)[0]) if text.startswith("#") else 0
+        self._matches = [(-1, start, end) for start, end in matches_in(text, self._query) if start >= heading]
+        self._found()
+
+    def _find_lines(self) -> None:
+        """Mark the matches of the search on the page, the section's own heading aside."""
+        self._matches, self._at, self._plain = [], -1, {}
+        if not self._query:
+            self._finding = False
+            return
+        lines = self.page_view.lines
+        texts = [line.text for line in lines]
+        first = next((i for i, text in enumerate(texts) if text.strip()), 0)
+        if self._page is not None and self._page.source.lstrip().startswith("#"):
+            first = next((i for i in range(first, len(texts)) if not texts[i].strip()), first)  # past the heading
         else:
-            pieces = [
-                (piece, piece.content)
-                for piece in self.markdown.query(Static)
-                if isinstance(piece.content, Content) and piece.content.plain
-            ]
-            if pieces and pieces[0][0].name == "heading_open":  # (a block is named by its token)
-                pieces = pieces[1:]
-            typed = typed_terms("\n".join(content.plain for _, content in pieces), self._query)
-            for piece, content in pieces:
-                found = matches_in(content.plain, self._query, typed)
-                self._matches += [(piece, start, end) for start, end in found]
-                if found:
-                    self._shown[piece] = content
-                    self._mark(piece)
+            first = 0
+        typed = typed_terms("\n".join(texts), self._query)
+        for number in range(first, len(texts)):
+            text = texts[number]
+            for start, end in matches_in(text, self._query, typed):
+                self._matches.append((number, cell_len(text[:start]), cell_len(text[:end])))
+        for number in dict.fromkeys(line for line, _, _ in self._matches):
+            self._plain[number] = lines[number]
+            self._mark(number)
+        self._found()
+
+    def _found(self) -> None:
         self._finding = False
         if self._step_later:
             self.find_step(self._step_later)
         else:
             self._say()
 
-    def _mark(self, piece: Static) -> None:
-        content = self._shown[piece]
-        for number, (where, start, end) in enumerate(self._matches):
-            if where is piece:
-                content = content.stylize("reverse" if number == self._at else "underline", start, end)
-        piece.update(content)
+    def _mark(self, number: int) -> None:
+        line = self._plain[number]
+        cuts = sorted({cut for at, start, end in self._matches if at == number for cut in (start, end)})
+        parts = line.divide(cuts) if cuts else [line]
+        edges = [0, *cuts]
+        marked = []
+        for part, left in zip(parts, edges):
+            style = None
+            for index, (at, start, end) in enumerate(self._matches):
+                if at == number and start <= left < end:
+                    style = CURRENT if index == self._at else MARK
+            marked.append(Strip(Segment.apply_style(part, post_style=style)) if style else part)
+        self.page_view.replace_line(number, Strip.join(marked))
 
     def find_step(self, step: int) -> bool:
         """Go to the next (``step`` 1) or previous (-1) match; False when there is none."""
-        if self._finding:  # the page is still being laid out: go there once it is
+        if self._finding:  # the page is still being rendered: go there once it is
             self._step_later += step
             return True
         if not self._matches:
@@ -173,15 +305,17 @@ class Viewer(Vertical):
             return False
         before = self._matches[self._at][0] if self._at >= 0 else None
         self._at = (self._at + step) % len(self._matches)
-        block, start, end = self._matches[self._at]
-        if block is None:
+        line, start, end = self._matches[self._at]
+        if line < 0:
             raw = self.query_one("#raw", TextArea)
             raw.selection = Selection(_location(raw.text, start), _location(raw.text, end))
             raw.scroll_cursor_visible(center=True, animate=False)
         else:
-            for changed in {before, block} - {None}:
+            for changed in {before, line} - {None}:
                 self._mark(changed)  # type: ignore[arg-type]
-            self.query_one("#body", VerticalScroll).scroll_to_widget(block, animate=False, top=True)
+            view = self.page_view
+            if not view.scroll_y <= line < view.scroll_y + view.scrollable_content_region.height:
+                view.scroll_to(y=max(0, line - view.scrollable_content_region.height // 3), animate=False)
         self._say()
         return True
 
@@ -190,11 +324,19 @@ class Viewer(Vertical):
         """The search whose matches this page marks ("" for none)."""
         return self._query
 
+    @property
+    def matches(self) -> list[tuple[str, bool]]:
+        """The text of every match marked on the page, and whether it is the current one."""
+        lines = self.page_view.lines
+        out = []
+        for index, (line, start, end) in enumerate(self._matches):
+            text = self.query_one("#raw", TextArea).text[start:end] if line < 0 else lines[line].crop(start, end).text
+            out.append((text, index == self._at))
+        return out
+
     def _say(self) -> None:
-        if not self._query:
+        if not self._query or not self._matches:  # (n says when there are none)
             said = self._status
-        elif not self._matches:
-            said = f"{self._status} · “{one_line(self._query)}” is not in this text"
         else:
             count, query = len(self._matches), one_line(self._query)
             if self._at >= 0:
@@ -203,12 +345,25 @@ class Viewer(Vertical):
                 said = f"{self._status} · {count} {'match' if count == 1 else 'matches'} of “{query}” (n/N)"
         self.query_one("#status", Static).update(Text(said))
 
-    @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
-        """Links never open by themselves: the address is shown and copied."""
-        event.stop()
-        self.app.copy_to_clipboard(event.href)
-        self.notify(f"Link copied to the clipboard: {event.href}", title="Link")
+
+def _head(markdown: str) -> str | None:
+    """The first part of a long section, cut where a paragraph ends outside code (None: the
+    section is short)."""
+    if len(markdown) <= HEAD_CHARS:
+        return None
+    fence = False
+    position = 0
+    for line in markdown[: HEAD_CHARS * 2].splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        position += len(line)
+        if position >= HEAD_CHARS and not fence and not line.strip():
+            return markdown[:position]
+    return None
+
+
+def _strips(markdown: str, width: int, palette: dict[str, str], dark: bool) -> list[Strip]:
+    return [Strip(line) for line in render_lines(markdown, width, palette, dark)]
 
 
 def _location(text: str, index: int) -> tuple[int, int]:
