@@ -73,7 +73,10 @@ def _wrap_line(text: str, width: int) -> list[tuple[int, int]]:
         piece = text[begin:end]
         solid = cell_len(piece.rstrip())
         if used and used + solid > width:
-            lines.append((line_start, len(text[:begin].rstrip())))
+            end_of_line = begin
+            while end_of_line > line_start and text[end_of_line - 1].isspace():
+                end_of_line -= 1
+            lines.append((line_start, end_of_line))
             line_start, used = begin, 0
         if solid > width:  # wider than a whole line: cut where it must be
             for index in range(begin, end):

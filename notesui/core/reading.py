@@ -65,8 +65,9 @@ class Wrapped:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        plain = self.text.plain
-        lines = Text("\n", end="").join(self.text[start:end] for start, end in wrap(plain, options.max_width))
+        found = wrap(self.text.plain, options.max_width)
+        pieces = self.text.divide([cut for line in found for cut in line])  # (one pass over the styles)
+        lines = Text("\n", end="").join(pieces[1::2])  # a line's text, then the spaces it broke at
         lines.no_wrap = True
         lines.overflow = "crop"
         lines.end = "\n"

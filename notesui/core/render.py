@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 RENDER_MAX_NESTING = 20
 """The viewer's parser keeps markdown-it's default limit; deeper sections fall back to raw."""
-RENDER_MAX_CHARS = 120_000
-"""Sections longer than this are shown as plain text: laying out that many blocks freezes."""
+RENDER_MAX_CHARS = 1_000_000
+"""Sections longer than this are shown as plain text (rendering runs off the UI thread and
+shows the first screenful first, but a section this long is a log or a dump, not an answer)."""
 RENDER_MAX_SECONDS = 1.0
 """A section whose parse takes longer than this (pathological input) is shown as plain text."""
 

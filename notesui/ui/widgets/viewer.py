@@ -9,7 +9,9 @@ painted); rendered pages are kept by content, width and theme.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +31,18 @@ from textual.widgets.text_area import Selection
 from textual.worker import get_current_worker
 
 from notesui.core.reading import render_lines
-from notesui.core.render import prepare
+from notesui.core.render import clean, prepare
 from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
 
-HEAD_CHARS = 4000
-"""A section longer than this shows its first part (cut at a paragraph) while the rest renders."""
+HEAD_CHARS = 3000
+"""A section more than twice this long shows its first this many characters (to a line's end)
+while the rest renders."""
+PAINT_SECONDS = 0.05
+"""After showing a long section's first part, the rest waits this long: the first screenful is
+painted without competing with it for the CPU, and a key pressed meanwhile cancels it."""
+NOW_CHARS = 1500
+"""A section this short is rendered at once, on the UI thread (a few milliseconds)."""
 PAGES_KEPT = 64
 """Rendered pages kept (by content, width and theme): going back to one costs nothing."""
 MARK = Style(underline=True)
@@ -84,42 +92,67 @@ class PageView(ScrollView, can_focus=True):
             for name in ("primary", "secondary", "accent", "foreground", "surface", "panel")
             if isinstance(value := getattr(theme, name, None), str)
         }
-        self._render_page(source, self._serial, self._width, palette, theme.dark, home)
+        if len(source) <= NOW_CHARS:  # a short page costs less than the trip to a thread
+            self._render_page(source, self._serial, self._width, palette, theme.dark, home, self._apply)
+        else:
+            self._render_later(source, self._serial, self._width, palette, theme.dark, home)
 
     @work(thread=True, exclusive=True, group="page")
-    def _render_page(
+    def _render_later(
         self, source: str, serial: int, width: int, palette: dict[str, str], dark: bool, home: bool
     ) -> None:
         worker = get_current_worker()
-        if serial != self._serial or worker.is_cancelled:
+
+        def apply(*result: Any) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._apply, *result)
+
+        self._render_page(source, serial, width, palette, dark, home, apply, lambda: worker.is_cancelled)
+
+    def _render_page(
+        self,
+        source: str,
+        serial: int,
+        width: int,
+        palette: dict[str, str],
+        dark: bool,
+        home: bool,
+        apply: Callable[..., None],
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Render ``source`` and ``apply`` the lines: a long one's first part first."""
+        if serial != self._serial or cancelled():
             return  # a newer page was asked for meanwhile: never render this one
-        prepared = prepare(source)
-        if prepared.markdown is None:
-            self.app.call_from_thread(
-                self._apply, prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice)
-            )
-            return
-        key = (prepared.markdown, width, tuple(sorted(palette.items())), dark)
-        lines = _pages.get(key)
-        if lines is None:
-            head = _head(prepared.markdown)
-            if head is not None:  # the first screenful first
-                first = _strips(head, width, palette, dark)
-                self.app.call_from_thread(
-                    self._apply, prepared.markdown, first, serial, home, self.Rendered(self, False)
+        theme = (width, tuple(sorted(palette.items())), dark)
+        head = _head(clean(source))
+        if head is not None and (clean(source), *theme) not in _pages:  # the first screenful first,
+            shown = prepare(head)  # before the whole is even parsed
+            if shown.markdown is not None:
+                apply(
+                    shown.markdown,
+                    _strips(shown.markdown, width, palette, dark),
+                    serial,
+                    home,
+                    self.Rendered(self, False),
                 )
                 home = False
-                if serial != self._serial or worker.is_cancelled:
+                time.sleep(PAINT_SECONDS)  # (the UI thread paints it before the rest takes the CPU)
+                if serial != self._serial or cancelled():
                     return
+        prepared = prepare(source)
+        if prepared.markdown is None:
+            apply(prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice))
+            return
+        key = (prepared.markdown, *theme)
+        lines = _pages.get(key)
+        if lines is None:
             lines = _strips(prepared.markdown, width, palette, dark)
             _pages[key] = lines
             while len(_pages) > PAGES_KEPT:
                 _pages.popitem(last=False)
         else:
             _pages.move_to_end(key)
-        self.app.call_from_thread(
-            self._apply, prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice)
-        )
+        apply(prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice))
 
     def _apply(self, source: str, lines: list[Strip], serial: int, home: bool, rendered: Rendered) -> None:
         if serial != self._serial:
@@ -347,18 +380,18 @@ class Viewer(Vertical):
 
 
 def _head(markdown: str) -> str | None:
-    """The first part of a long section, cut where a paragraph ends outside code (None: the
-    section is short)."""
-    if len(markdown) <= HEAD_CHARS:
+    """The first part of a long section, cut at a line's end outside code, for its first
+    screenful (None: the section is short). What follows the cut is below that screenful."""
+    if len(markdown) <= HEAD_CHARS * 2:
         return None
     fence = False
     position = 0
-    for line in markdown[: HEAD_CHARS * 2].splitlines(keepends=True):
+    for line in markdown.splitlines(keepends=True):
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
         position += len(line)
-        if position >= HEAD_CHARS and not fence and not line.strip():
-            return markdown[:position]
+        if position >= HEAD_CHARS and not fence:
+            return markdown[:position] if position < len(markdown) else None
     return None
 
 
