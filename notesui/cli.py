@@ -379,16 +379,22 @@ def _show(session: Session, target: Target, plain: bool) -> None:
             raise Refused(f"{target.rel}: {doc.error}")
         return
     from rich.console import Console
-    from rich.markdown import Markdown
+    from rich.text import Text
 
-    console = Console()
+    from notesui.core.reading import render_lines
+
+    console = Console(highlight=False)
+    # a terminal's width, and no padding: lines end where their text does (piped: 80 columns)
+    width = console.width if console.is_terminal else 80
     crumbs = " › ".join([target.rel, *(h.title for h in doc.path_of(heading))] if heading else [target.rel])
-    console.print(visible(crumbs), style="bold", markup=False, highlight=False)
+    console.print(visible(crumbs), style="bold", markup=False, soft_wrap=True)
+    shown = strip_markers(strip_controls(doc.span_text(doc.preamble) if heading is None else text))
+    for line in render_lines(shown, width):
+        row = Text.assemble(*((segment.text, segment.style) for segment in line))
+        row.rstrip()
+        console.print(row, soft_wrap=True)
     if heading is None:
-        console.print(Markdown(strip_markers(strip_controls(doc.span_text(doc.preamble)))))
-        console.print(visible(text[len(doc.span_text(doc.preamble)) :]), markup=False, highlight=False)
-    else:
-        console.print(Markdown(strip_markers(strip_controls(text))))
+        console.print(visible(text[len(doc.span_text(doc.preamble)) :]), markup=False, soft_wrap=True)
     if doc.error:
         raise Refused(f"{target.rel}: {doc.error}")
 

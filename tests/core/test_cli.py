@@ -78,6 +78,22 @@ def test_show_rich_strips_escape_sequences(sample_notes: Path) -> None:
     assert "Danger" in result.stdout and "\x1b]0;" not in result.stdout and "\x1b[2J" not in result.stdout
 
 
+def test_show_reads_chinese_right_and_pads_nothing_when_piped(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    words = " ".join(["transformer"] * 12)
+    (tmp_path / "a.md").write_text(
+        f"# 问题\n\n这是第一行\n这是第二行，{'很长的中文句子' * 10}。\n\n{words}\n", encoding="utf-8"
+    )
+    result = run("show", "问题", "--dir", str(tmp_path))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert any("这是第一行这是第二行" in line for line in lines)  # no space for the soft break
+    assert all(cell_len(line) <= 80 and line == line.rstrip() for line in lines[1:])  # piped: 80, no padding
+    assert all(word == "transformer" for line in lines if "transformer" in line for word in line.split())
+    assert not any(line.startswith(("，", "。")) for line in lines)
+
+
 def test_show_by_query_and_nothing(sample_notes: Path) -> None:
     result = run("show", "MQA", "--plain", "--dir", str(sample_notes))
     assert result.stdout.startswith("## What is MQA?")
