@@ -390,7 +390,7 @@ def _show(session: Session, target: Target, plain: bool) -> None:
     console.print(visible(crumbs), style="bold", markup=False, soft_wrap=True)
     shown = strip_markers(strip_controls(doc.span_text(doc.preamble) if heading is None else text))
     for line in render_lines(shown, width):
-        row = Text.assemble(*((segment.text, segment.style) for segment in line))
+        row = Text.assemble(*((segment.text, segment.style or "") for segment in line))
         row.rstrip()
         console.print(row, soft_wrap=True)
     if heading is None:
