@@ -269,3 +269,23 @@ def test_a_polite_kill_ends_the_app_cleanly_and_keeps_the_text(
     assert wait_for_exit(terminal) == str(128 + 15)
     recovery = isolated_dirs / "xdg_data_home" / "notesui" / "recovery"
     assert any("被终止前" in p.read_text("utf-8") for p in recovery.glob("*.md"))
+
+
+def test_a_burst_of_j_shows_the_question_under_the_cursor(terminal: Terminal) -> None:
+    # keys pressed faster than answers render queue no backlog: the help opens at once and
+    # the reader then shows the question the cursor is on
+    terminal.wait_for("llm-interview-basics.md")
+    terminal.keys("l")
+    terminal.wait_for("大模型推理优化")
+    terminal.burst(*["j"] * 30, "?")
+    terminal.wait_for("notesui keys", timeout=5)
+    terminal.keys("Escape")
+    terminal.wait_gone("notesui keys")
+    time.sleep(1.0)
+    screen = terminal.screen()
+    reader = [line.split("▕", 1)[-1].strip() for line in screen.splitlines() if "▕" in line]
+    crumb = next(i for i, line in enumerate(reader) if line.startswith("llm-inference-and-training-notes.md ›"))
+    status = next(i for i in range(crumb, len(reader)) if reader[i].startswith(("question ·", "section ·")))
+    title = " ".join(reader[crumb:status]).split("›")[-1].strip()
+    assert title, screen
+    assert title[:6] in "".join(reader[status + 1 :]), screen  # the reader shows that question
