@@ -16,6 +16,8 @@ APP = [
 
 OUTLINE = [
     Binding("j", "cursor_down", "Down", show=False, key_display="j/k ↓/↑", tooltip="move in the outline"),
+    # (the tree's own space, which opens a branch, pages the answer instead: enter and l open)
+    Binding("space", "screen.page_answer(1)", "Page down", show=False),
     Binding("k", "cursor_up", "Up", show=False),
     Binding("enter", "select_cursor", "Open", tooltip="open: expand a branch, read a question"),
     Binding("l,right", "expand_or_down", "Expand", key_display="l/→", tooltip="expand (or go to the first child)"),
@@ -24,6 +26,37 @@ OUTLINE = [
 
 MAIN = [
     Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
+    Binding("space", "page_answer(1)", "Page", show=False, key_display="space/b", tooltip="the answer a page down/up"),
+    Binding("b", "page_answer(-1)", "Page up", show=False),
+    Binding(
+        "ctrl+d",
+        "page_answer(0.5)",
+        "Half page",
+        show=False,
+        key_display="ctrl+d/u",
+        tooltip="the answer half a page down/up",
+    ),
+    Binding("ctrl+u", "page_answer(-0.5)", "Half page up", show=False),
+    Binding("g", "tree_edge(0)", "Top", show=False, key_display="g/G", tooltip="the first/last line of the outline"),
+    Binding("G", "tree_edge(1)", "Bottom", show=False),
+    Binding(
+        "right_square_bracket",
+        "next_question(1, 'left')",
+        "Next left",
+        show=False,
+        key_display="] / [",
+        tooltip="the next/previous question not mastered yet",
+    ),
+    Binding("left_square_bracket", "next_question(-1, 'left')", "Previous left", show=False),
+    Binding(
+        "right_curly_bracket",
+        "next_question(1, 'unanswered')",
+        "Next unanswered",
+        show=False,
+        key_display="} / {",
+        tooltip="the next/previous question with no answer (to write one)",
+    ),
+    Binding("left_curly_bracket", "next_question(-1, 'unanswered')", "Previous unanswered", show=False),
     Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
     Binding("e", "edit", "Edit", tooltip="edit the selected section"),
     Binding(
@@ -99,6 +132,9 @@ def help_markdown() -> str:
             lines += [f"| `{key}` | {what} |" for key, what in OTHER]
         lines.append("")
     lines += [
+        "In the outline, `•` is a question with an answer, `○` one with no answer yet, `✓` a "
+        "mastered one; a branch shows `mastered/questions` under it.",
+        "",
         "The mouse works everywhere: click a node to open it, scroll the reader with the wheel.",
         "Press `escape` or `?` to close this help.",
     ]

@@ -192,3 +192,47 @@ async def test_special_files_are_listed_and_never_block_the_app(tmp_path: Path) 
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_reading_keys_page_the_answer_and_jump_between_questions_from_the_tree(tmp_path: Path) -> None:
+    from notesui.ui.widgets.outline import OutlineTree
+    from notesui.ui.widgets.viewer import PageView
+
+    long = "\n\n".join(f"段落 {n}：这一段是为了让答案足够长。" for n in range(80))
+    (tmp_path / "a.md").write_text(
+        f"# Notes\n\n## First question\n\n{long}\n\n## Mastered one <!-- mastered 2026-01-01 -->\n\nyes\n\n"
+        "## No answer yet\n\n## Last question\n\nlast\n",
+        encoding="utf-8",
+    )
+    app = NotesApp(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "l", "l")  # into the file, its heading, its first question
+        await settle(pilot)
+        tree = app.screen.query_one(OutlineTree)
+        assert crumbs(app).endswith("First question") and tree.has_focus
+        view = app.screen.query_one("#viewer #body", PageView)
+        await pilot.press("space")  # a page of the answer down, the tree keeps the focus
+        await pilot.pause()
+        assert view.scroll_y > 10 and tree.has_focus and crumbs(app).endswith("First question")
+        await pilot.press("b")
+        await pilot.pause()
+        assert view.scroll_y == 0
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert 0 < view.scroll_y < 20
+        await pilot.press("right_square_bracket")  # next question not mastered: skips the mastered one
+        await settle(pilot)
+        assert crumbs(app).endswith("No answer yet")
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert crumbs(app).endswith("Last question")
+        await pilot.press("left_curly_bracket")  # previous with no answer
+        await settle(pilot)
+        assert crumbs(app).endswith("No answer yet")
+        await pilot.press("g")
+        await settle(pilot)
+        assert tree.cursor_line == 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert tree.cursor_line == tree.last_line

@@ -421,6 +421,28 @@ class MainScreen(Screen[None]):
         outline.focus()
         self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry), find=find)
 
+    # -- reading keys (as in less and glow, from the tree as well) -----------------------
+
+    def action_page_answer(self, pages: float) -> None:
+        """``space``/``b`` a page of the answer down/up, ``ctrl+d``/``ctrl+u`` half a page."""
+        view = self.query_one(Viewer).page_view
+        view.scroll_to(
+            y=view.scroll_y + round(pages * max(view.scrollable_content_region.height - 1, 1)), animate=False
+        )
+
+    def action_tree_edge(self, end: int) -> None:
+        self.query_one(OutlineTree).action_cursor_edge(end)
+
+    def action_next_question(self, step: int, which: str) -> None:
+        """``]``/``[``: the next/previous question not mastered; ``}``/``{``: with no answer."""
+        left = which == "left"
+        outline = self.query_one(OutlineTree)
+        entry = outline.next_question(step, (lambda h: not h.mastered) if left else (lambda h: not h.has_answer))
+        if entry is None:
+            self.notify("Every question is mastered." if left else "Every question has an answer.", timeout=3)
+        elif outline.select_entry(entry):
+            self.query_one(Viewer).show(page_for(self.ctx.session.notebook, entry))
+
     def action_find_next(self, step: int = 1) -> None:
         """``n``/``N``: the next (previous) match of the search that led to this question."""
         viewer = self.query_one(Viewer)

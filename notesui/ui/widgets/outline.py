@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -264,6 +265,36 @@ class OutlineTree(Tree[Entry]):
         self.call_after_refresh(self._move_to, node)
         return node.data == entry
 
+    def next_question(self, step: int, wanted: Callable[[Heading], bool]) -> Entry | None:
+        """The next (``step`` 1) or previous (-1) question after the cursor, in the
+        outline's order, that ``wanted`` accepts and the outline shows; from the other end
+        when there is none that way (None: none anywhere). Files not yet read are skipped."""
+        if self.notebook is None:
+            return None
+        questions = [
+            (rel, heading.index)
+            for rel in _files_in_order(self.notebook.folder_tree())
+            if (doc := self._doc(rel)) is not None and doc.parsed
+            for heading in doc.headings
+            if heading.is_question and wanted(heading) and not self._hidden(doc, heading)
+        ]
+        if not questions:
+            return None
+        here = self.current
+        order = {rel: number for number, rel in enumerate(_files_in_order(self.notebook.folder_tree()))}
+        place = (order.get(here.rel, -1), -1 if here.index is None else here.index) if here else (-1, -1)
+        keyed = [((order[rel], index), (rel, index)) for rel, index in questions]
+        if step > 0:
+            found = next((q for key, q in keyed if key > place), keyed[0][1])
+        else:
+            found = next((q for key, q in reversed(keyed) if key < place), keyed[-1][1])
+        return Entry("heading", found[0], found[1])
+
+    def action_cursor_edge(self, end: int) -> None:
+        """``g``/``G``: the first or the last line of the outline."""
+        self.cursor_line = self.last_line if end else 0
+        self.scroll_to_line(self.cursor_line, animate=False)
+
     def _move_to(self, node: TreeNode[Entry]) -> None:
         if self._pending == node.data:
             self._pending = None
@@ -376,3 +407,8 @@ class OutlineTree(Tree[Entry]):
         with self.prevent(Tree.NodeHighlighted, Tree.NodeExpanded, Tree.NodeCollapsed):
             self.show_notebook(self.notebook)
             self.restore(state)
+
+
+def _files_in_order(folder: Folder) -> list[str]:
+    """The files under ``folder`` in the outline's order (sub-folders first)."""
+    return [rel for sub in folder.folders.values() for rel in _files_in_order(sub)] + list(folder.files)
