@@ -60,8 +60,9 @@ def sections() -> list[tuple[str, str, str]]:
     table = "| # | 方法 | 显存 | notes |\n| ---: | :--- | :---: | --- |\n" + "\n".join(
         f"| {n} | LoRA-{n} | {n * 3} GB | 说明 {n} |" for n in range(100)
     )
-    long = "\n".join(
-        f"Line {n} of a long section: 长段落的第 {n} 行, with `code` and **bold** words." for n in range(2000)
+    long = "\n".join(  # 2,000 lines in paragraphs of four
+        f"Line {n} of a long section: 长段落的第 {n} 行, with `code` and **bold** words." + ("\n" if n % 4 == 3 else "")
+        for n in range(2000)
     )
     generated = [
         ("list 60", "A 60-item list", items60),
@@ -181,6 +182,7 @@ def run_path(terminal: Terminal, order: list[tuple[str, str]]) -> dict[str, obje
     path += [("k", number) for number in range(len(order) - 2, len(order) - 12, -1)]
     painted: dict[str, list[float]] = {}
     waited: list[float] = []
+    slowest: list[tuple[float, str]] = []
     missed = 0
     for key, number in path:
         kind, mark = order[number]
@@ -191,6 +193,7 @@ def run_path(terminal: Terminal, order: list[tuple[str, str]]) -> dict[str, obje
             missed += 1
             continue
         painted.setdefault(kind, []).append(seen[mark] * 1000)
+        slowest.append((round(seen[mark] * 1000, 1), f"{key} → Q{number:02d} ({kind})"))
         waited.append(seen.get(crumb, seen[mark]) * 1000)
         time.sleep(0.05)
     # a burst of j on the long sections: only the last one should be rendered
@@ -218,6 +221,7 @@ def run_path(terminal: Terminal, order: list[tuple[str, str]]) -> dict[str, obje
         "max_ms": round(max(everything), 1),
         "stall_ms": round(max(waited), 1),
         "burst_ms": [round(b, 1) for b in bursts],
+        "slowest": sorted(slowest, reverse=True)[:5],
         "kinds": {
             kind: {
                 "n": len(times),
@@ -241,6 +245,7 @@ def report(result: dict[str, object], as_json: bool) -> None:
     print(f"{'all':<12} {'':>3} {result['p50_ms']:>8} {result['p95_ms']:>8} {result['max_ms']:>8}")
     print(f"longest input stall (key → breadcrumb): {result['stall_ms']} ms")
     print(f"10 j in a burst over long sections → the last one shown: {result['burst_ms']} ms")
+    print("slowest keys: " + ", ".join(f"{what} {ms} ms" for ms, what in result["slowest"]))  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

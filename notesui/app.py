@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,9 @@ from notesui.ui.context import Context, Prefs
 from notesui.ui.screens.help import HelpScreen
 from notesui.ui.screens.main import MainScreen
 from notesui.ui.themes import DEFAULT_THEME, load_themes
+
+SWITCH_SECONDS = 0.0005
+"""How long a thread runs before another may (Python's default is 5 ms)."""
 
 
 class NotesApp(App[None]):
@@ -78,6 +82,9 @@ class NotesApp(App[None]):
         self._settled = False
 
     def on_mount(self) -> None:
+        # pages render and the index is kept in threads that share the interpreter with the
+        # UI: switching between them often keeps a key from waiting for their slice (5 ms)
+        sys.setswitchinterval(SWITCH_SECONDS)
         notices = [*self.config.notices, *([self.state.notice] if self.state.notice else [])]
         notices += self._apply_themes()
         self.push_screen(MainScreen(self.ctx))

@@ -19,6 +19,7 @@ import html
 import io
 import re
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -32,6 +33,10 @@ from notesui.core.linebreak import soft_break, wrap
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+HEAD_CHARS = 3000
+"""A long section is shown in parts of about this many characters: its first part first (see
+``first_part``), the rest piece by piece (``chunks``)."""
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -136,14 +141,15 @@ def _read_inline(tokens: Iterable[Token]) -> None:
     """Soft breaks between CJK characters become nothing; inline ``<img>`` becomes text."""
     for token in tokens:
         children = token.children or []
+        before = ""  # the last text before the current child
         for index, child in enumerate(children):
             if child.type == "html_inline" and _IMG.match(child.content):
                 child.type, child.content = "text", describe_images(child.content)
             elif child.type == "softbreak":
-                before = next((c.content for c in reversed(children[:index]) if c.content), "")
-                after = next((c.content for c in children[index + 1 :] if c.content), "")
+                after = next((c.content for c in islice(children, index + 1, None) if c.content), "")
                 if soft_break(before, after) == "":
                     child.type, child.content = "text", ""
+            before = child.content or before
         if children:
             _read_inline(children)
 
@@ -190,7 +196,47 @@ def render_lines(
     )
     renderable = NoteMarkdown(markup, code_theme="monokai" if dark else "default")
     lines = console.render_lines(renderable, console.options.update_width(width), pad=False, new_lines=False)
-    blank = [not "".join(segment.text for segment in line).strip() for line in lines]
+    blank = [  # (a code block's padding is no blank line: it has a background)
+        not "".join(segment.text for segment in line).strip()
+        and not any(segment.style is not None and segment.style.bgcolor is not None for segment in line)
+        for line in lines
+    ]
     start = blank.index(False) if False in blank else len(lines)
     end = len(lines) - blank[::-1].index(False) if False in blank else start
     return lines[start:end]
+
+
+def first_part(markdown: str) -> str | None:
+    """The first part of a long section, cut at a line's end outside code, for its first
+    screenful (None: the section is short). What follows the cut is below that screenful."""
+    if len(markdown) <= HEAD_CHARS * 2:
+        return None
+    fence = False
+    position = 0
+    for line in markdown.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        position += len(line)
+        if position >= HEAD_CHARS and not fence:
+            return markdown[:position] if position < len(markdown) else None
+    return None
+
+
+def chunks(markdown: str) -> list[str]:
+    """``markdown`` in pieces of about ``HEAD_CHARS`` that render as the whole does: cut only
+    at a blank line outside code, before a line that starts at the margin (not inside a list
+    item or an indented block)."""
+    lines = markdown.splitlines(keepends=True)
+    chunks: list[str] = []
+    start = size = 0
+    fence = False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        size += len(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if size >= HEAD_CHARS and not fence and not line.strip() and following[:1] not in ("", " ", "\t", "\n"):
+            chunks.append("".join(lines[start : index + 1]))
+            start, size = index + 1, 0
+    chunks.append("".join(lines[start:]))
+    return [chunk for chunk in chunks if chunk.strip()]

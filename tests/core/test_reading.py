@@ -3,7 +3,10 @@ code in lists, raw HTML and images, numbered lists."""
 
 from __future__ import annotations
 
-from notesui.core.reading import describe_images, render_lines, strip_front_matter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notesui.core.reading import HEAD_CHARS, chunks, describe_images, first_part, render_lines, strip_front_matter
 
 
 def shown(markup: str, width: int = 40) -> list[str]:
@@ -52,3 +55,39 @@ def test_raw_html_and_images_show_as_text_never_fetched() -> None:
     assert shown('<img alt="架构图" src="arch.png">') == ["[架构图] (arch.png)"]
     assert shown("见 <img src='x.png' alt='图'> 所示") == ["见 [图] (x.png) 所示"]
     assert shown("<div>raw <b>html</b></div>") == ["<div>raw <b>html</b></div>"]
+
+
+def _text(markup: str, width: int = 60) -> list[str]:
+    return [line for line in shown(markup, width) if line.strip()]
+
+
+BLOCKS = st.lists(
+    st.sampled_from(
+        [
+            "段落：这是一段中文 text with words，还有标点。\n第二行 line two.",
+            "- item 中文\n- item two",
+            "1. step\n2. step two",
+            "```python\nx = 1\n\ny = 2\n```",
+            "| a | b |\n|---|---:|\n| 1 | 中 |",
+            "> quoted\n> more",
+            "### Heading",
+            "- loose item\n\n  continued in the item\n\n- next",
+        ]
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(deadline=None, max_examples=30)
+@given(BLOCKS)
+def test_a_long_section_rendered_in_pieces_reads_as_the_whole(blocks: list[str]) -> None:
+    # the reader renders long sections piece by piece (a newer key stops it between pieces):
+    # the same text, line for line (only blank lines between blocks may differ)
+    markup = "\n\n".join(blocks) * 3
+    pieces = chunks(markup)
+    assert "".join(pieces).strip() == markup.strip()
+    assert [line for piece in pieces for line in _text(piece)] == _text(markup)
+    head = first_part(markup)
+    if head is not None:
+        assert markup.startswith(head) and len(head) >= HEAD_CHARS

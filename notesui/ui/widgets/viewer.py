@@ -30,14 +30,11 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 from textual.worker import get_current_worker
 
-from notesui.core.reading import render_lines
+from notesui.core.reading import chunks, first_part, render_lines
 from notesui.core.render import clean, prepare
 from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
 
-HEAD_CHARS = 3000
-"""A section more than twice this long shows its first this many characters (to a line's end)
-while the rest renders."""
 PAINT_SECONDS = 0.05
 """After showing a long section's first part, the rest waits this long: the first screenful is
 painted without competing with it for the CPU, and a key pressed meanwhile cancels it."""
@@ -123,9 +120,14 @@ class PageView(ScrollView, can_focus=True):
         """Render ``source`` and ``apply`` the lines: a long one's first part first."""
         if serial != self._serial or cancelled():
             return  # a newer page was asked for meanwhile: never render this one
-        theme = (width, tuple(sorted(palette.items())), dark)
-        head = _head(clean(source))
-        if head is not None and (clean(source), *theme) not in _pages:  # the first screenful first,
+        text = clean(source)  # (what prepare shows, when it renders)
+        key = (text, width, tuple(sorted(palette.items())), dark)
+        if (lines := _pages.get(key)) is not None:  # seen before: not even parsed again
+            _pages.move_to_end(key)
+            apply(text, lines, serial, home, self.Rendered(self, True))
+            return
+        head = first_part(text)
+        if head is not None:  # the first screenful first,
             shown = prepare(head)  # before the whole is even parsed
             if shown.markdown is not None:
                 apply(
@@ -143,15 +145,16 @@ class PageView(ScrollView, can_focus=True):
         if prepared.markdown is None:
             apply(prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice))
             return
-        key = (prepared.markdown, *theme)
-        lines = _pages.get(key)
-        if lines is None:
-            lines = _strips(prepared.markdown, width, palette, dark)
-            _pages[key] = lines
-            while len(_pages) > PAGES_KEPT:
-                _pages.popitem(last=False)
-        else:
-            _pages.move_to_end(key)
+        lines = []
+        for chunk in chunks(prepared.markdown):  # a newer page stops this between chunks
+            if serial != self._serial or cancelled():
+                return
+            if lines:
+                lines.append(Strip([]))  # (the blank line between blocks)
+            lines += _strips(chunk, width, palette, dark)
+        _pages[key] = lines
+        while len(_pages) > PAGES_KEPT:
+            _pages.popitem(last=False)
         apply(prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice))
 
     def _apply(self, source: str, lines: list[Strip], serial: int, home: bool, rendered: Rendered) -> None:
@@ -377,22 +380,6 @@ class Viewer(Vertical):
             else:
                 said = f"{self._status} · {count} {'match' if count == 1 else 'matches'} of “{query}” (n/N)"
         self.query_one("#status", Static).update(Text(said))
-
-
-def _head(markdown: str) -> str | None:
-    """The first part of a long section, cut at a line's end outside code, for its first
-    screenful (None: the section is short). What follows the cut is below that screenful."""
-    if len(markdown) <= HEAD_CHARS * 2:
-        return None
-    fence = False
-    position = 0
-    for line in markdown.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        position += len(line)
-        if position >= HEAD_CHARS and not fence:
-            return markdown[:position] if position < len(markdown) else None
-    return None
 
 
 def _strips(markdown: str, width: int, palette: dict[str, str], dark: bool) -> list[Strip]:
