@@ -35,7 +35,7 @@ from notesui.ui.screens.help import HelpScreen
 from notesui.ui.screens.main import MainScreen
 from notesui.ui.themes import DEFAULT_THEME, load_themes
 
-SWITCH_SECONDS = 0.0005
+SWITCH_SECONDS = 0.002
 """How long a thread runs before another may (Python's default is 5 ms)."""
 
 
