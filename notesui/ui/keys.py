@@ -24,7 +24,12 @@ OUTLINE = [
     Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←", tooltip="collapse (or go to the parent)"),
 ]
 
+HELP = Binding("question_mark", "app.help", "Help", key_display="?")
+"""``?`` early in the footer of the main and review screens (the app's own comes last, and a
+narrow footer cuts it)."""
+
 MAIN = [
+    HELP,
     Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
     Binding("space", "page_answer(1)", "Page", show=False, key_display="space/b", tooltip="the answer a page down/up"),
     Binding("b", "page_answer(-1)", "Page up", show=False),
@@ -89,13 +94,14 @@ MAIN = [
 ]
 
 REVIEW = [
+    Binding("escape", "finish", "End", tooltip="end the review"),
+    HELP,
     Binding("space", "reveal", "Show answer", tooltip="show (or hide) the answer"),
     Binding("m", "master", "Mastered", tooltip="mark it mastered and go on"),
     Binding("n,right", "step(1)", "Next", tooltip="next question"),
     Binding("p,left", "step(-1)", "Previous", tooltip="previous question"),
     Binding("e", "edit", "Edit", tooltip="edit the question"),
     Binding("o", "toggle_order", "Order", tooltip="file order or shuffled"),
-    Binding("escape", "finish", "End", tooltip="end the review"),
 ]
 
 EDITOR = [

@@ -45,3 +45,18 @@ async def _review(pilot: Pilot[None]) -> None:
 def test_review_screen(snap_compare, notes_copy: Path) -> None:  # type: ignore[no-untyped-def]
     app = NotesApp(notes_copy)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_review)
+
+
+async def _stats(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    "screen", [("main", _open_first_question), ("search", _search), ("review", _review), ("stats", _stats)]
+)
+def test_every_screen_at_80_by_24(snap_compare, notes_copy: Path, screen) -> None:  # type: ignore[no-untyped-def]
+    # a small terminal: titles end with …, counts and file names are read, the footer keeps ? Help
+    app = NotesApp(notes_copy)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=screen[1])

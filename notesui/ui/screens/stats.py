@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,13 +30,29 @@ def bar(counts: Counts, width: int = BAR_WIDTH) -> Text:
     return Text.assemble(("█" * mastered, "green"), ("▓" * answered, "yellow"), ("░" * rest, "bright_black"))
 
 
+class Bar:
+    """A file's bar and share as wide as its column allows (``BAR_WIDTH`` at most)."""
+
+    def __init__(self, counts: Counts) -> None:
+        self.counts = counts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        counts = self.counts
+        share = f" {100 * counts.mastered / counts.questions:3.0f}%" if counts.questions else "   –"
+        yield bar(counts, max(4, min(BAR_WIDTH, options.max_width - len(share)))) + Text(share)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(4 + 5, BAR_WIDTH + 5)
+
+
 def stats_table(notebook: Notebook) -> Table:
+    # the name keeps room to be read (cut with … when it must be), the bars give way first
     table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
-    table.add_column("file", ratio=3, overflow="fold")
-    table.add_column("questions", justify="right")
-    table.add_column("answered", justify="right")
-    table.add_column("mastered", justify="right")
-    table.add_column("progress", width=BAR_WIDTH + 6, no_wrap=True)
+    table.add_column("file", ratio=3, min_width=16, no_wrap=True, overflow="ellipsis")
+    table.add_column("questions", justify="right", no_wrap=True)
+    table.add_column("answered", justify="right", no_wrap=True)
+    table.add_column("mastered", justify="right", no_wrap=True)
+    table.add_column("progress", ratio=2, no_wrap=True)
     total = Counts()
     for rel, doc in notebook.documents.items():
         counts = count(doc)
@@ -45,15 +63,8 @@ def stats_table(notebook: Notebook) -> Table:
     return table
 
 
-def _row(name: str, counts: Counts) -> tuple[Text | str, ...]:
-    share = f" {100 * counts.mastered / counts.questions:3.0f}%" if counts.questions else "   –"
-    return (
-        Text(visible(name)),
-        str(counts.questions),
-        str(counts.answered),
-        str(counts.mastered),
-        bar(counts) + Text(share),
-    )
+def _row(name: str, counts: Counts) -> tuple[Text | str | Bar, ...]:
+    return (Text(visible(name)), str(counts.questions), str(counts.answered), str(counts.mastered), Bar(counts))
 
 
 class StatsScreen(ModalScreen[None]):

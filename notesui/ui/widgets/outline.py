@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import BindingType
@@ -21,6 +23,8 @@ from notesui.state import Key, Place
 from notesui.ui import keys
 
 Kind = Literal["folder", "file", "heading"]
+_COUNTS = re.compile(r"  (?:\d+/\d+|…)$")
+"""The counts at the end of a branch's label (see ``_progress``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +293,28 @@ class OutlineTree(Tree[Entry]):
         else:
             found = next((q for key, q in reversed(keyed) if key < place), keyed[-1][1])
         return Entry("heading", found[0], found[1])
+
+    def render_label(self, node: TreeNode[Entry], base_style: Style, style: Style) -> Text:
+        """A label that fits: a title too long ends with …, the counts after it stay whole."""
+        label = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self._indent(node) - 1
+        if room <= 0 or label.cell_len <= room:
+            return label
+        counts = _COUNTS.search(label.plain)
+        cut = counts.start() if counts else len(label.plain)
+        title, tail = label[:cut], label[cut:]
+        title.truncate(max(room - tail.cell_len, 2), overflow="ellipsis")
+        return title + tail
+
+    def _indent(self, node: TreeNode[Entry]) -> int:
+        """The cells of guides before ``node``'s label."""
+        depth = 0
+        while node.parent is not None:
+            depth, node = depth + 1, node.parent
+        return max(depth - (0 if self.show_root else 1), 0) * self.guide_depth
+
+    def on_resize(self) -> None:
+        self._invalidate()  # (the labels fit another width)
 
     def action_cursor_edge(self, end: int) -> None:
         """``g``/``G``: the first or the last line of the outline."""
