@@ -70,8 +70,10 @@ class Wrapped:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        found = wrap(self.text.plain, options.max_width)
-        pieces = self.text.divide([cut for line in found for cut in line])  # (one pass over the styles)
+        text = self.text.copy()
+        text.expand_tabs(4)  # (a tab is as wide as the spaces it stands for)
+        found = wrap(text.plain, options.max_width)
+        pieces = text.divide([cut for line in found for cut in line])  # (one pass over the styles)
         lines = Text("\n", end="").join(pieces[1::2])  # a line's text, then the spaces it broke at
         lines.no_wrap = True
         lines.overflow = "crop"
@@ -149,7 +151,7 @@ def _read_inline(tokens: Iterable[Token]) -> None:
                 after = next((c.content for c in islice(children, index + 1, None) if c.content), "")
                 if soft_break(before, after) == "":
                     child.type, child.content = "text", ""
-            before = child.content or before
+            before = ")" if child.type == "link_close" else child.content or before  # (then shown: " (url)")
         if children:
             _read_inline(children)
 
@@ -206,37 +208,60 @@ def render_lines(
     return lines[start:end]
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S", re.MULTILINE)
+
+
+def _inside(lines: list[str]) -> list[bool]:
+    """For each line, whether a cut after it would fall inside a code fence or an HTML
+    comment (a fence closes only with the same character, at least as many times)."""
+    out = []
+    fence = ""
+    comment = False
+    for line in lines:
+        if comment:
+            comment = "-->" not in line
+        elif fence:
+            mark = _FENCE.match(line)
+            if mark and mark.group(1)[0] == fence[0] and len(mark.group(1)) >= len(fence) and not line.strip(" `~\r\n"):
+                fence = ""
+        elif mark := _FENCE.match(line):
+            fence = mark.group(1)
+        elif "<!--" in line:
+            comment = "-->" not in line[line.index("<!--") :]
+        out.append(bool(fence) or comment)
+    return out
+
+
 def first_part(markdown: str) -> str | None:
     """The first part of a long section, cut at a line's end outside code, for its first
     screenful (None: the section is short). What follows the cut is below that screenful."""
     if len(markdown) <= HEAD_CHARS * 2:
         return None
-    fence = False
+    lines = markdown.splitlines(keepends=True)
     position = 0
-    for line in markdown.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
+    for line, inside in zip(lines, _inside(lines)):
         position += len(line)
-        if position >= HEAD_CHARS and not fence:
+        if position >= HEAD_CHARS and not inside:
             return markdown[:position] if position < len(markdown) else None
     return None
 
 
 def chunks(markdown: str) -> list[str]:
     """``markdown`` in pieces of about ``HEAD_CHARS`` that render as the whole does: cut only
-    at a blank line outside code, before a line that starts at the margin (not inside a list
-    item or an indented block)."""
+    at a blank line outside code and comments, before a line that starts at the margin (not
+    inside a list item or an indented block); never where a link refers to a definition
+    elsewhere (it is one piece then)."""
+    if _REFERENCE.search(markdown):
+        return [markdown]
     lines = markdown.splitlines(keepends=True)
-    chunks: list[str] = []
+    pieces: list[str] = []
     start = size = 0
-    fence = False
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
+    for index, (line, inside) in enumerate(zip(lines, _inside(lines))):
         size += len(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if size >= HEAD_CHARS and not fence and not line.strip() and following[:1] not in ("", " ", "\t", "\n"):
-            chunks.append("".join(lines[start : index + 1]))
+        if size >= HEAD_CHARS and not inside and not line.strip() and following[:1] not in ("", " ", "\t", "\n"):
+            pieces.append("".join(lines[start : index + 1]))
             start, size = index + 1, 0
-    chunks.append("".join(lines[start:]))
-    return [chunk for chunk in chunks if chunk.strip()]
+    pieces.append("".join(lines[start:]))
+    return [piece for piece in pieces if piece.strip()]

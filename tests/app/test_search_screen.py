@@ -11,7 +11,7 @@ from notesui.app import NotesApp
 from notesui.core.search import SearchIndex
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.widgets.outline import OutlineTree
-from notesui.ui.widgets.viewer import Viewer
+from notesui.ui.widgets.viewer import PageView, Viewer
 
 from pilot import Told, crumbs, settle, shown
 
@@ -258,6 +258,8 @@ async def test_n_and_shift_n_move_between_the_matches_of_the_search_that_led_her
         ]
         status = app.screen.query_one("#viewer #status", Static)
         assert "5 matches of “lora”" in str(status.render())
+        page = "\n".join(line.text for line in app.screen.query_one("#viewer #body", PageView).lines)
+        assert "ＬｏＲＡ again and lora once more." in page  # marking keeps every character
         body = app.screen.query_one("#viewer #body")
         await pilot.press("n")
         assert marked(app)[0] == ("LoRA", "reverse") and "match 1/5 of “lora”" in str(status.render())

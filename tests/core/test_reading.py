@@ -72,6 +72,11 @@ BLOCKS = st.lists(
             "> quoted\n> more",
             "### Heading",
             "- loose item\n\n  continued in the item\n\n- next",
+            "~~~\n```\n\n# not a heading\n~~~",
+            "````markdown\n```python\n\nx\n```\n\n# still code\n````",
+            "<!-- a comment\n\nwith a blank line -->",
+            "tab\there\tand\tthere",
+            "[link](http://e.com)\n中文",
         ]
     ),
     min_size=1,
@@ -84,10 +89,25 @@ BLOCKS = st.lists(
 def test_a_long_section_rendered_in_pieces_reads_as_the_whole(blocks: list[str]) -> None:
     # the reader renders long sections piece by piece (a newer key stops it between pieces):
     # the same text, line for line (only blank lines between blocks may differ)
-    markup = "\n\n".join(blocks) * 3
+    markup = "\n\n".join(blocks * 3)
     pieces = chunks(markup)
     assert "".join(pieces).strip() == markup.strip()
     assert [line for piece in pieces for line in _text(piece)] == _text(markup)
     head = first_part(markup)
     if head is not None:
         assert markup.startswith(head) and len(head) >= HEAD_CHARS
+
+
+def test_a_definition_elsewhere_keeps_a_long_section_whole() -> None:
+    filler = "段落。\n\n" * HEAD_CHARS
+    markup = f"See [doc][d] here.\n\n{filler}[d]: http://example.com\n"
+    assert chunks(markup) == [markup]
+    assert any("doc (http://example.com)" in line for line in _text(markup[:40] + "\n\n[d]: http://example.com\n"))
+
+
+def test_tabs_are_as_wide_as_their_spaces_and_nothing_is_lost() -> None:
+    assert shown("aaaa\tbbbb\tcccc\tdddd eeee", 20) == ["aaaa    bbbb    cccc", "dddd eeee"]
+
+
+def test_a_link_then_chinese_on_the_next_line_keeps_a_space() -> None:
+    assert shown("[链接](http://x)\n中文") == ["链接 (http://x) 中文"]

@@ -425,10 +425,10 @@ class MainScreen(Screen[None]):
 
     def action_page_answer(self, pages: float) -> None:
         """``space``/``b`` a page of the answer down/up, ``ctrl+d``/``ctrl+u`` half a page."""
-        view = self.query_one(Viewer).page_view
-        view.scroll_to(
-            y=view.scroll_y + round(pages * max(view.scrollable_content_region.height - 1, 1)), animate=False
-        )
+        viewer = self.query_one(Viewer)
+        view = viewer.query_one("#raw") if viewer.has_class("raw") else viewer.page_view  # (raw text: its own view)
+        lines = pages * max(view.scrollable_content_region.height - 1, 1)
+        view.scroll_to(y=view.scroll_y + (int(lines) or (1 if pages > 0 else -1)), animate=False)
 
     def action_tree_edge(self, end: int) -> None:
         self.query_one(OutlineTree).action_cursor_edge(end)

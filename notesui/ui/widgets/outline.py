@@ -275,9 +275,10 @@ class OutlineTree(Tree[Entry]):
         when there is none that way (None: none anywhere). Files not yet read are skipped."""
         if self.notebook is None:
             return None
+        files = [rel for rel in _files_in_order(self.notebook.folder_tree()) if rel in self._shown]
         questions = [
             (rel, heading.index)
-            for rel in _files_in_order(self.notebook.folder_tree())
+            for rel in files
             if (doc := self._doc(rel)) is not None and doc.parsed
             for heading in doc.headings
             if heading.is_question and wanted(heading) and not self._hidden(doc, heading)
@@ -285,8 +286,13 @@ class OutlineTree(Tree[Entry]):
         if not questions:
             return None
         here = self.current
-        order = {rel: number for number, rel in enumerate(_files_in_order(self.notebook.folder_tree()))}
-        place = (order.get(here.rel, -1), -1 if here.index is None else here.index) if here else (-1, -1)
+        order = {rel: number for number, rel in enumerate(files)}
+        if here is None or here.kind == "folder":  # from a folder: its first file, from the top
+            prefix = here.rel + "/" if here is not None and here.rel else ""
+            first = next((number for number, rel in enumerate(files) if rel.startswith(prefix)), 0)
+            place = (first - 1, 1 << 30) if step > 0 else (first, -1)
+        else:
+            place = (order.get(here.rel, -1), -1 if here.index is None else here.index)
         keyed = [((order[rel], index), (rel, index)) for rel, index in questions]
         if step > 0:
             found = next((q for key, q in keyed if key > place), keyed[0][1])

@@ -9,6 +9,7 @@ painted); rendered pages are kept by content, width and theme.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -60,7 +61,7 @@ class PageView(ScrollView, can_focus=True):
     """A section rendered for reading (off the UI thread), painted line by line."""
 
     DEFAULT_CSS = """
-    PageView { height: 1fr; padding: 0 1; }
+    PageView { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     """
 
     class Rendered(Message):
@@ -122,8 +123,10 @@ class PageView(ScrollView, can_focus=True):
             return  # a newer page was asked for meanwhile: never render this one
         text = clean(source)  # (what prepare shows, when it renders)
         key = (text, width, tuple(sorted(palette.items())), dark)
-        if (lines := _pages.get(key)) is not None:  # seen before: not even parsed again
-            _pages.move_to_end(key)
+        with _pages_lock:
+            if (lines := _pages.get(key)) is not None:
+                _pages.move_to_end(key)
+        if lines is not None:  # seen before: not even parsed again
             apply(text, lines, serial, home, self.Rendered(self, True))
             return
         head = first_part(text)
@@ -152,9 +155,10 @@ class PageView(ScrollView, can_focus=True):
             if lines:
                 lines.append(Strip([]))  # (the blank line between blocks)
             lines += _strips(chunk, width, palette, dark)
-        _pages[key] = lines
-        while len(_pages) > PAGES_KEPT:
-            _pages.popitem(last=False)
+        with _pages_lock:
+            _pages[key] = lines
+            while len(_pages) > PAGES_KEPT:
+                _pages.popitem(last=False)
         apply(prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice))
 
     def _apply(self, source: str, lines: list[Strip], serial: int, home: bool, rendered: Rendered) -> None:
@@ -199,6 +203,7 @@ class PageView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 20)
 
 
+_pages_lock = threading.Lock()
 _pages: OrderedDict[tuple[Any, ...], list[Strip]] = OrderedDict()
 
 
@@ -263,6 +268,8 @@ class Viewer(Vertical):
         event.stop()
         if not event.view.is_current(event):
             return  # another page was asked for since
+        # new lines (another page, width or theme): the marks are found again on them
+        self._matches, self._at, self._plain, self._finding = [], -1, {}, bool(self._query)
         notice = (self._page.notice if self._page else None) or event.notice
         widget = self.query_one("#notice", Static)
         widget.update(Text(notice or ""))
@@ -320,7 +327,7 @@ class Viewer(Vertical):
     def _mark(self, number: int) -> None:
         line = self._plain[number]
         cuts = sorted({cut for at, start, end in self._matches if at == number for cut in (start, end)})
-        parts = line.divide(cuts) if cuts else [line]
+        parts = line.divide([*cuts, line.cell_length])  # (divide keeps nothing after its last cut)
         edges = [0, *cuts]
         marked = []
         for part, left in zip(parts, edges):
