@@ -24,6 +24,24 @@ OUTLINE = [
     Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←", tooltip="collapse (or go to the parent)"),
 ]
 
+
+def _pair(
+    forth: str, back: str, action: str, arguments: tuple[str, str], tooltip: str, shown: str = ""
+) -> list[Binding]:
+    """Two keys for one move, forth and back (kept out of the footer; the help lists them as one)."""
+    return [
+        Binding(
+            forth,
+            f"{action}({arguments[0]})",
+            tooltip,
+            show=False,
+            key_display=shown or f"{forth}/{back}",
+            tooltip=tooltip,
+        ),
+        Binding(back, f"{action}({arguments[1]})", tooltip, show=False),
+    ]
+
+
 HELP = Binding("question_mark", "app.help", "Help", key_display="?")
 """``?`` early in the footer of the main and review screens (the app's own comes last, and a
 narrow footer cuts it)."""
@@ -31,37 +49,25 @@ narrow footer cuts it)."""
 MAIN = [
     HELP,
     Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
-    Binding("space", "page_answer(1)", "Page", show=False, key_display="space/b", tooltip="the answer a page down/up"),
-    Binding("b", "page_answer(-1)", "Page up", show=False),
-    Binding(
-        "ctrl+d",
-        "page_answer(0.5)",
-        "Half page",
-        show=False,
-        key_display="ctrl+d/u",
-        tooltip="the answer half a page down/up",
-    ),
-    Binding("ctrl+u", "page_answer(-0.5)", "Half page up", show=False),
-    Binding("g", "tree_edge(0)", "Top", show=False, key_display="g/G", tooltip="the first/last line of the outline"),
-    Binding("G", "tree_edge(1)", "Bottom", show=False),
-    Binding(
+    *_pair("space", "b", "page_answer", ("1", "-1"), "the answer a page down/up"),
+    *_pair("ctrl+d", "ctrl+u", "page_answer", ("0.5", "-0.5"), "the answer half a page down/up", "ctrl+d/u"),
+    *_pair("g", "G", "tree_edge", ("0", "1"), "the first/last line of the outline"),
+    *_pair(
         "right_square_bracket",
-        "next_question(1, 'left')",
-        "Next left",
-        show=False,
-        key_display="] / [",
-        tooltip="the next/previous question not mastered yet",
+        "left_square_bracket",
+        "next_question",
+        ("1, 'left'", "-1, 'left'"),
+        "the next/previous question not mastered yet",
+        "] / [",
     ),
-    Binding("left_square_bracket", "next_question(-1, 'left')", "Previous left", show=False),
-    Binding(
+    *_pair(
         "right_curly_bracket",
-        "next_question(1, 'unanswered')",
-        "Next unanswered",
-        show=False,
-        key_display="} / {",
-        tooltip="the next/previous question with no answer (to write one)",
+        "left_curly_bracket",
+        "next_question",
+        ("1, 'unanswered'", "-1, 'unanswered'"),
+        "the next/previous question with no answer (to write one)",
+        "} / {",
     ),
-    Binding("left_curly_bracket", "next_question(-1, 'unanswered')", "Previous unanswered", show=False),
     Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
     Binding("e", "edit", "Edit", tooltip="edit the selected section"),
     Binding(
