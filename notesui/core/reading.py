@@ -35,8 +35,10 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 HEAD_CHARS = 3000
-"""A long section is shown in parts of about this many characters: its first part first (see
-``first_part``), the rest piece by piece (``chunks``)."""
+"""A long section shows its first this many characters (``first_part``) while the rest renders."""
+PIECE_CHARS = 1000
+"""The rest renders in pieces of about this many characters (``chunks``): a newer page stops it
+between two, so a key waits for one piece at most."""
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -248,7 +250,7 @@ def first_part(markdown: str) -> str | None:
 
 
 def chunks(markdown: str) -> list[str]:
-    """``markdown`` in pieces of about ``HEAD_CHARS`` that render as the whole does: cut only
+    """``markdown`` in pieces of about ``PIECE_CHARS`` that render as the whole does: cut only
     at a blank line outside code and comments, before a line that starts at the margin (not
     inside a list item or an indented block); never where a link refers to a definition
     elsewhere (it is one piece then)."""
@@ -260,7 +262,7 @@ def chunks(markdown: str) -> list[str]:
     for index, (line, inside) in enumerate(zip(lines, _inside(lines))):
         size += len(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if size >= HEAD_CHARS and not inside and not line.strip() and following[:1] not in ("", " ", "\t", "\n"):
+        if size >= PIECE_CHARS and not inside and not line.strip() and following[:1] not in ("", " ", "\t", "\n"):
             pieces.append("".join(lines[start : index + 1]))
             start, size = index + 1, 0
     pieces.append("".join(lines[start:]))
