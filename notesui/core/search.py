@@ -464,10 +464,11 @@ class SearchIndex:
     # -- queries of several terms ----------------------------------------------------------
 
     def _search_terms(self, wanted: list[Term], excluded: list[str], limit: int, exhaustive: bool = False) -> list[Hit]:
-        """Several terms, in any order: the items that match every term (title or answer,
-        exactly, or within typo tolerance) first, then those that match some. Ranked by how
-        much of the query matched (terms weighted by rarity), title over answer, the whole
-        query in one piece, a question over a section, then the closer fit."""
+        """Several terms, in any order: the items that hold every term (in the title or the
+        answer, as typed or spelled in pinyin) first, then those that match some (or match
+        within typo tolerance, or in part). Ranked by how much of the query matched (terms
+        weighted by rarity), title over answer, the whole query in one piece, a question over
+        a section, then the closer fit. ``exhaustive``: score every candidate (for tests)."""
         from rapidfuzz import fuzz
 
         found_by_term = [self._term_items(term) for term in wanted]
