@@ -144,7 +144,7 @@ class PageView(ScrollView, can_focus=True):
                 time.sleep(PAINT_SECONDS)  # (the UI thread paints it before the rest takes the CPU)
                 if serial != self._serial or cancelled():
                     return
-        prepared = prepare(source)
+        prepared = prepare(text)  # (clean again costs nothing: it is done)
         if prepared.markdown is None:
             apply(prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice))
             return
@@ -172,8 +172,16 @@ class PageView(ScrollView, can_focus=True):
         """Whether ``rendered`` tells of the page asked for last (not one replaced since)."""
         return rendered.serial == self._serial
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._again, init=False)
+
     def on_resize(self) -> None:
-        if self.source and self.text_width != self._width:
+        if self.text_width != self._width:
+            self._again()
+
+    def _again(self) -> None:
+        """Render the page shown again (another width or theme), where it was."""
+        if self.source:
             self.show_markdown(self.source, home=False)
 
     def show_lines(self, lines: list[Strip], source: str, *, home: bool) -> None:
@@ -240,9 +248,6 @@ class Viewer(Vertical):
         yield PageView(id="body")
         yield TextArea(id="raw", read_only=True, soft_wrap=True, show_line_numbers=False)
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._theme_changed, init=False)
-
     @property
     def page_view(self) -> PageView:
         return self.query_one("#body", PageView)
@@ -280,10 +285,6 @@ class Viewer(Vertical):
             self._find_raw()
         elif event.final:
             self._find_lines()
-
-    def _theme_changed(self) -> None:
-        if self._page is not None:
-            self.show(self._page)
 
     # -- the matches of the search that led here ---------------------------------------
 
