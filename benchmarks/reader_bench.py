@@ -211,6 +211,8 @@ def run_path(terminal: Terminal, order: list[tuple[str, str]]) -> dict[str, obje
         target = long_first + 10
         terminal.send(*["j"] * 10)
         seen = terminal.wait(order[target][1], timeout=30)
+        if order[target][1] not in seen:
+            print(f"the burst never showed Q{target:02d}:\n{terminal.screen()}", file=sys.stderr)
         bursts.append(seen.get(order[target][1], 30.0) * 1000)
     everything = [t for times in painted.values() for t in times]
     return {

@@ -309,7 +309,13 @@ def run_app(directory: str | None, *, cache: bool = True) -> int:
     return app.return_code or 0
 
 
+FRAMES_PER_SECOND = "120"
+"""How often the screen may be redrawn (Textual's ``TEXTUAL_FPS``; its default, 60, makes a
+key wait up to 17 ms for its frame, twice over when the outline and then the reader change)."""
+
+
 def make_app(directory: str | None = None, *, cache: bool = True) -> NotesApp:
+    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)  # (read when Textual is imported)
     from notesui import locations
 
     config = _config()

@@ -238,7 +238,7 @@ def _inside(lines: list[str]) -> list[bool]:
 def first_part(markdown: str) -> str | None:
     """The first part of a long section, cut at a line's end outside code, for its first
     screenful (None: the section is short). What follows the cut is below that screenful."""
-    if len(markdown) <= HEAD_CHARS * 2:
+    if len(markdown) <= HEAD_CHARS:
         return None
     lines = markdown.splitlines(keepends=True)
     position = 0

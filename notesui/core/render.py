@@ -1,9 +1,10 @@
 """Preparing a section for the viewer, safely and without ever showing less than it holds.
 
 markdown-it silently drops everything after a container nested deeper than its limit
-(20), and a very large section is slow to lay out as Markdown widgets. ``prepare`` runs off
-the UI thread; when the rendered form would be incomplete or too slow, it hands back the
-raw text with a notice instead.
+(20), and a huge section is a log or a dump rather than an answer. ``prepare`` (a short
+section, or a long one's first part) and ``unrenderable`` (a long one's pieces, as they
+render) say when the rendered form would be incomplete or too slow: the raw text is shown
+with a notice instead.
 """
 
 from __future__ import annotations
@@ -53,30 +54,31 @@ def clean(text: str) -> str:
 def prepare(text: str) -> Prepared:
     """Decide how to show ``text``: rendered Markdown when that is complete and quick."""
     text = clean(text)
-    if len(text) > RENDER_MAX_CHARS:
-        return Prepared(
-            text,
-            None,
-            f"This section is {len(text):,} characters long: shown as plain text "
-            "so that nothing is cut and the app stays responsive.",
-        )
+    notice = too_long(text) or unrenderable(text)
+    return Prepared(text, None, notice) if notice else Prepared(text, text)
+
+
+def too_long(text: str) -> str | None:
+    """Why ``text`` is shown as plain text for its length alone (None: it is not)."""
+    if len(text) <= RENDER_MAX_CHARS:
+        return None
+    return f"This section is {len(text):,} characters long: shown as plain text so that nothing is cut and the app stays responsive."
+
+
+def unrenderable(markdown: str) -> str | None:
+    """Why ``markdown`` would render incomplete or too slowly (None: it renders whole). A long
+    section is checked piece by piece, as it renders (``core.reading.chunks``)."""
     started = time.perf_counter()
     try:
-        tokens = viewer_parser().parse(text)
+        tokens = viewer_parser().parse(markdown)
     except RecursionError:
         tokens = None
     elapsed = time.perf_counter() - started
     if tokens is None or any(t.level >= RENDER_MAX_NESTING - 1 for t in tokens):
-        return Prepared(
-            text,
-            None,
+        return (
             f"This section nests deeper than {RENDER_MAX_NESTING} levels, which the Markdown "
-            "renderer would cut short: shown as plain text.",
+            "renderer would cut short: shown as plain text."
         )
     if elapsed > RENDER_MAX_SECONDS:
-        return Prepared(
-            text,
-            None,
-            f"This section took {elapsed:.1f} s to parse: shown as plain text.",
-        )
-    return Prepared(text, text)
+        return f"This section took {elapsed:.1f} s to parse: shown as plain text."
+    return None

@@ -21,6 +21,7 @@ from notesui.core.refs import HeadingRef
 from notesui.core.text import one_line
 from notesui.state import Key, Place
 from notesui.ui import keys
+from notesui.ui.widgets.paint import StyleOncePerPaint
 
 Kind = Literal["folder", "file", "heading"]
 _COUNTS = re.compile(r"  (?:\d+/\d+|…)$")
@@ -48,7 +49,7 @@ def _has_headings(doc: Document) -> bool:
     return doc.counts.questions > 0 if doc.parsed else not doc.error
 
 
-class OutlineTree(Tree[Entry]):
+class OutlineTree(StyleOncePerPaint, Tree[Entry]):
     """The notes as a tree. Children are added when a branch is first expanded."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.OUTLINE)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,22 +24,23 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 from textual.worker import get_current_worker
 
-from notesui.core.reading import chunks, first_part, render_lines
-from notesui.core.render import clean, prepare
+from notesui.core.reading import HEAD_CHARS, chunks, first_part, render_lines
+from notesui.core.render import clean, prepare, too_long, unrenderable
 from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
+from notesui.ui.widgets.paint import StyleOncePerPaint
 
-PAINT_SECONDS = 0.05
-"""After showing a long section's first part, the rest waits this long: the first screenful is
-painted without competing with it for the CPU, and a key pressed meanwhile cancels it."""
-NOW_CHARS = 1500
-"""A section this short is rendered at once, on the UI thread (a few milliseconds)."""
+SETTLE_SECONDS = 0.2
+"""The rest of a long section (its first part is shown at once) renders once the reader has
+stayed on it this long: holding ``j`` down renders nothing that is only passed over, and
+the pages passed over never compete with the one read for the CPU."""
 PAGES_KEPT = 64
 """Rendered pages kept (by content, width and theme): going back to one costs nothing."""
 MARK = Style(underline=True)
@@ -57,7 +57,7 @@ class Page:
     notice: str | None = None
 
 
-class PageView(ScrollView, can_focus=True):
+class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
     """A section rendered for reading (off the UI thread), painted line by line."""
 
     DEFAULT_CSS = """
@@ -73,6 +73,10 @@ class PageView(ScrollView, can_focus=True):
             self.view, self.final, self.raw, self.notice = view, final, raw, notice
             self.serial = 0
 
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """(A new page needs its scroll bars set, not a layout of the whole screen, which costs a
+    key ~10 ms: ``show_lines`` sets them; the bars' showing or hiding still lays out.)"""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.lines: list[Strip] = []
@@ -81,85 +85,75 @@ class PageView(ScrollView, can_focus=True):
         self._width = 0
 
     def show_markdown(self, source: str, *, home: bool = True) -> None:
-        """Render ``source`` and show it (the newest call wins); ``home``: from the top."""
+        """Render ``source`` and show it (the newest call wins); ``home``: from the top.
+
+        A short section, or a long one's first part, is rendered at once (a few milliseconds,
+        never more than a few tens): it is on screen with the next frame. The rest of a long
+        one renders in a thread, in pieces, once the reader has stayed on it."""
         self._serial += 1
-        self._width = self.text_width
+        serial, width, look = self._serial, self.text_width, self._look()
+        self._width = width
+        text = clean(source)
+        key = (text, width, look)
+        with _pages_lock:
+            if (lines := _pages.get(key)) is not None:
+                _pages.move_to_end(key)
+        if lines is not None:  # seen before: not even parsed again
+            self._apply(text, lines, serial, home, self.Rendered(self, True))
+            return
+        head = text if len(text) <= HEAD_CHARS else first_part(text)
+        wait = 0.0
+        if head is not None:
+            shown = prepare(head)
+            if shown.markdown is None and head is text:
+                self._apply(text, [], serial, home, self.Rendered(self, True, text, shown.notice))
+                return
+            if shown.markdown is not None:
+                lines = _strips(shown.markdown, width, look)
+                if head is text:
+                    _keep(key, lines)
+                self._apply(text, lines, serial, home, self.Rendered(self, head is text))
+                if head is text:
+                    return
+                home, wait = False, SETTLE_SECONDS
+        self._render_rest(text, key, serial, home, wait)
+
+    def _look(self) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The theme's colours pages are rendered with, and whether it is dark."""
         theme = self.app.current_theme
         palette = {
             name: value
             for name in ("primary", "secondary", "accent", "foreground", "surface", "panel")
             if isinstance(value := getattr(theme, name, None), str)
         }
-        if len(source) <= NOW_CHARS:  # a short page costs less than the trip to a thread
-            self._render_page(source, self._serial, self._width, palette, theme.dark, home, self._apply)
-        else:
-            self._render_later(source, self._serial, self._width, palette, theme.dark, home)
+        return tuple(sorted(palette.items())), theme.dark
 
     @work(thread=True, exclusive=True, group="page")
-    def _render_later(
-        self, source: str, serial: int, width: int, palette: dict[str, str], dark: bool, home: bool
-    ) -> None:
+    def _render_rest(self, text: str, key: tuple[Any, ...], serial: int, home: bool, wait: float) -> None:
+        """Render the whole of a long section, in pieces (a newer page stops it between two),
+        after ``wait`` seconds: only once the reader has stayed on it."""
         worker = get_current_worker()
 
-        def apply(*result: Any) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._apply, *result)
+        def gone() -> bool:
+            return serial != self._serial or worker.is_cancelled
 
-        self._render_page(source, serial, width, palette, dark, home, apply, lambda: worker.is_cancelled)
-
-    def _render_page(
-        self,
-        source: str,
-        serial: int,
-        width: int,
-        palette: dict[str, str],
-        dark: bool,
-        home: bool,
-        apply: Callable[..., None],
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> None:
-        """Render ``source`` and ``apply`` the lines: a long one's first part first."""
-        if serial != self._serial or cancelled():
-            return  # a newer page was asked for meanwhile: never render this one
-        text = clean(source)  # (what prepare shows, when it renders)
-        key = (text, width, tuple(sorted(palette.items())), dark)
-        with _pages_lock:
-            if (lines := _pages.get(key)) is not None:
-                _pages.move_to_end(key)
-        if lines is not None:  # seen before: not even parsed again
-            apply(text, lines, serial, home, self.Rendered(self, True))
-            return
-        head = first_part(text)
-        if head is not None:  # the first screenful first,
-            shown = prepare(head)  # before the whole is even parsed
-            if shown.markdown is not None:
-                apply(
-                    shown.markdown,
-                    _strips(shown.markdown, width, palette, dark),
-                    serial,
-                    home,
-                    self.Rendered(self, False),
-                )
-                home = False
-                time.sleep(PAINT_SECONDS)  # (the UI thread paints it before the rest takes the CPU)
-                if serial != self._serial or cancelled():
-                    return
-        prepared = prepare(text)  # (clean again costs nothing: it is done)
-        if prepared.markdown is None:
-            apply(prepared.text, [], serial, home, self.Rendered(self, True, prepared.text, prepared.notice))
-            return
-        lines = []
-        for chunk in chunks(prepared.markdown):  # a newer page stops this between chunks
-            if serial != self._serial or cancelled():
+        time.sleep(wait)
+        notice = too_long(text)
+        lines: list[Strip] = []
+        for piece in chunks(text) if notice is None else ():
+            if gone():
                 return
+            if (notice := unrenderable(piece)) is not None:
+                break
             if lines:
                 lines.append(Strip([]))  # (the blank line between blocks)
-            lines += _strips(chunk, width, palette, dark)
-        with _pages_lock:
-            _pages[key] = lines
-            while len(_pages) > PAGES_KEPT:
-                _pages.popitem(last=False)
-        apply(prepared.markdown, lines, serial, home, self.Rendered(self, True, None, prepared.notice))
+            lines += _strips(piece, key[1], key[2])
+        if gone():
+            return
+        if notice is None:
+            _keep(key, lines)
+        rendered = self.Rendered(self, True, text if notice else None, notice)
+        self.app.call_from_thread(self._apply, text, lines if notice is None else [], serial, home, rendered)
 
     def _apply(self, source: str, lines: list[Strip], serial: int, home: bool, rendered: Rendered) -> None:
         if serial != self._serial:
@@ -188,6 +182,7 @@ class PageView(ScrollView, can_focus=True):
         self.lines, self.source = lines, source
         width = max((line.cell_length for line in lines), default=0)
         self.virtual_size = Size(width, len(lines))
+        self._scroll_update(self.virtual_size)
         if home:
             self.scroll_home(animate=False)
         self.refresh()
@@ -211,8 +206,37 @@ class PageView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 20)
 
 
+class TextLine(Static):
+    """A line of plain text (more when it wraps) that asks for a new layout only when its
+    height may change: a layout repaints the whole screen, which costs a key ~15 ms."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.text = Text()
+
+    def show(self, text: Text) -> None:
+        if text == self.text:
+            return
+        fits = self.size.height == 1 and "\n" not in text.plain and cell_len(text.plain) <= self.content_region.width
+        self.text = text
+        self.update(text, layout=not fits)
+
+
 _pages_lock = threading.Lock()
 _pages: OrderedDict[tuple[Any, ...], list[Strip]] = OrderedDict()
+
+
+def _keep(key: tuple[Any, ...], lines: list[Strip]) -> None:
+    with _pages_lock:
+        _pages[key] = lines
+        while len(_pages) > PAGES_KEPT:
+            _pages.popitem(last=False)
+
+
+def forget_pages() -> None:
+    """Drop every rendered page kept."""
+    with _pages_lock:
+        _pages.clear()
 
 
 class Viewer(Vertical):
@@ -242,9 +266,9 @@ class Viewer(Vertical):
         self._step_later = 0  # n/N pressed meanwhile
 
     def compose(self) -> ComposeResult:
-        yield Static(id="crumbs", markup=False)
-        yield Static(id="status", markup=False)
-        yield Static(id="notice", markup=False)
+        yield TextLine(id="crumbs")
+        yield TextLine(id="status")
+        yield TextLine(id="notice")
         yield PageView(id="body")
         yield TextArea(id="raw", read_only=True, soft_wrap=True, show_line_numbers=False)
 
@@ -263,9 +287,9 @@ class Viewer(Vertical):
         self._query, self._matches, self._at, self._plain = find, [], -1, {}
         self._finding, self._step_later = bool(find), 0
         # file and folder names may hold control characters too: never pass them through
-        self.query_one("#crumbs", Static).update(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
+        self.query_one("#crumbs", TextLine).show(Text(" › ".join(map(one_line, page.crumbs)), style="bold"))
         self._status = one_line(page.status)
-        self.query_one("#status", Static).update(Text(self._status))
+        self.query_one("#status", TextLine).show(Text(self._status))
         self.page_view.show_markdown(page.source, home=home)
 
     @on(PageView.Rendered)
@@ -276,11 +300,13 @@ class Viewer(Vertical):
         # new lines (another page, width or theme): the marks are found again on them
         self._matches, self._at, self._plain, self._finding = [], -1, {}, bool(self._query)
         notice = (self._page.notice if self._page else None) or event.notice
-        widget = self.query_one("#notice", Static)
-        widget.update(Text(notice or ""))
+        widget = self.query_one("#notice", TextLine)
+        widget.show(Text(notice or ""))
         widget.set_class(bool(notice), "shown")
         self.set_class(event.raw is not None, "raw")
-        self.query_one("#raw", TextArea).load_text(event.raw or "")
+        raw = self.query_one("#raw", TextArea)
+        if raw.text != (event.raw or ""):
+            raw.load_text(event.raw or "")
         if event.final and event.raw is not None:
             self._find_raw()
         elif event.final:
@@ -387,11 +413,12 @@ class Viewer(Vertical):
                 said = f"{self._status} · match {self._at + 1}/{count} of “{query}”"
             else:
                 said = f"{self._status} · {count} {'match' if count == 1 else 'matches'} of “{query}” (n/N)"
-        self.query_one("#status", Static).update(Text(said))
+        self.query_one("#status", TextLine).show(Text(said))
 
 
-def _strips(markdown: str, width: int, palette: dict[str, str], dark: bool) -> list[Strip]:
-    return [Strip(line) for line in render_lines(markdown, width, palette, dark)]
+def _strips(markdown: str, width: int, look: tuple[tuple[tuple[str, str], ...], bool]) -> list[Strip]:
+    palette, dark = look
+    return [Strip(line) for line in render_lines(markdown, width, dict(palette), dark)]
 
 
 def _location(text: str, index: int) -> tuple[int, int]:
