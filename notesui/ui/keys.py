@@ -16,29 +16,45 @@ APP = [
 
 OUTLINE = [
     Binding("j", "cursor_down", "Down", show=False, key_display="j/k ↓/↑", tooltip="move in the outline"),
-    # (the tree's own space, which opens a branch, pages the answer instead: enter and l open)
-    Binding("space", "screen.page_answer(1)", "Page down", show=False),
     Binding("k", "cursor_up", "Up", show=False),
-    Binding("enter", "select_cursor", "Open", tooltip="open: expand a branch, read a question"),
-    Binding("l,right", "expand_or_down", "Expand", key_display="l/→", tooltip="expand (or go to the first child)"),
-    Binding("h,left", "collapse_or_up", "Collapse", key_display="h/←", tooltip="collapse (or go to the parent)"),
+    # (kept out of the footer, which lists the reading keys: a tree opens as trees do)
+    Binding("enter", "select_cursor", "Open", show=False, tooltip="open: expand a branch, read a question"),
+    Binding(
+        "l,right",
+        "expand_or_down",
+        "Expand",
+        show=False,
+        key_display="l/→",
+        tooltip="expand (or go to the first child)",
+    ),
+    Binding(
+        "h,left",
+        "collapse_or_up",
+        "Collapse",
+        show=False,
+        key_display="h/←",
+        tooltip="collapse (or go to the parent)",
+    ),
 ]
 
 
 def _pair(
-    forth: str, back: str, action: str, arguments: tuple[str, str], tooltip: str, shown: str = ""
+    forth: str,
+    back: str,
+    action: str,
+    arguments: tuple[str, str],
+    tooltip: str,
+    label: str = "",
+    *,
+    priority: bool = False,
 ) -> list[Binding]:
-    """Two keys for one move, forth and back (kept out of the footer; the help lists them as one)."""
+    """Two keys for one move, forth and back: the help lists them as one line; with a
+    ``label``, so does the footer (``space b Page``)."""
+    group = Binding.Group(label)
+    shown = bool(label)
     return [
-        Binding(
-            forth,
-            f"{action}({arguments[0]})",
-            tooltip,
-            show=False,
-            key_display=shown or f"{forth}/{back}",
-            tooltip=tooltip,
-        ),
-        Binding(back, f"{action}({arguments[1]})", tooltip, show=False),
+        Binding(forth, f"{action}({arguments[0]})", label, shown, group=group, tooltip=tooltip, priority=priority),
+        Binding(back, f"{action}({arguments[1]})", label, shown, group=group, priority=priority),
     ]
 
 
@@ -47,10 +63,13 @@ HELP = Binding("question_mark", "app.help", "Help", key_display="?")
 narrow footer cuts it)."""
 
 MAIN = [
+    # (first: the footer shows space where the outline's own space is, which opens a branch
+    # and which this one goes before; enter and l open it)
+    *_pair("space", "b", "page_answer", ("1", "-1"), "the answer a page down/up", "Page", priority=True),
     HELP,
     Binding("escape", "focus_outline", "Outline", show=False, tooltip="back to the outline"),
-    *_pair("space", "b", "page_answer", ("1", "-1"), "the answer a page down/up"),
-    *_pair("ctrl+d", "ctrl+u", "page_answer", ("0.5", "-0.5"), "the answer half a page down/up", "ctrl+d/u"),
+    Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
+    *_pair("ctrl+d", "ctrl+u", "page_answer", ("0.5", "-0.5"), "the answer half a page down/up"),
     *_pair("g", "G", "tree_edge", ("0", "1"), "the first/last line of the outline"),
     *_pair(
         "right_square_bracket",
@@ -58,7 +77,7 @@ MAIN = [
         "next_question",
         ("1, 'left'", "-1, 'left'"),
         "the next/previous question not mastered yet",
-        "] / [",
+        "Unmastered",
     ),
     *_pair(
         "right_curly_bracket",
@@ -66,9 +85,8 @@ MAIN = [
         "next_question",
         ("1, 'unanswered'", "-1, 'unanswered'"),
         "the next/previous question with no answer (to write one)",
-        "} / {",
+        "Unanswered",
     ),
-    Binding("slash", "search", "Search", key_display="/", tooltip="search every note"),
     Binding("e", "edit", "Edit", tooltip="edit the selected section"),
     Binding(
         "m",
@@ -128,10 +146,23 @@ SECTIONS = [
 ]
 
 
-def _shown_key(binding: Binding) -> str:
+_SHOWN = {
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+}
+
+
+def _shown_key(binding: Binding, bindings: list[Binding]) -> str:
+    """How the help writes the keys of ``binding`` (and of the others in its group)."""
     if binding.key_display:
         return binding.key_display
-    return " / ".join(key.strip() for key in binding.key.split(","))
+    together = [b for b in bindings if b.group is not None and b.group is binding.group] or [binding]
+    keys = [key.strip() for b in together for key in b.key.split(",")]
+    if all(key.startswith("ctrl+") for key in keys):  # ctrl+d/u
+        return "ctrl+" + "/".join(key.removeprefix("ctrl+") for key in keys)
+    return " / ".join(_SHOWN.get(key, key) for key in keys)
 
 
 def help_markdown() -> str:
@@ -139,7 +170,7 @@ def help_markdown() -> str:
     lines = ["# notesui keys", ""]
     for title, bindings in SECTIONS:
         lines += [f"## {title}", "", "| Key | What it does |", "| --- | --- |"]
-        lines += [f"| `{_shown_key(b)}` | {b.tooltip} |" for b in bindings if b.tooltip]
+        lines += [f"| `{_shown_key(b, bindings)}` | {b.tooltip} |" for b in bindings if b.tooltip]
         if title == "Everywhere":
             lines += [f"| `{key}` | {what} |" for key, what in OTHER]
         lines.append("")

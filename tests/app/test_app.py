@@ -236,3 +236,19 @@ async def test_reading_keys_page_the_answer_and_jump_between_questions_from_the_
         await pilot.press("G")
         await settle(pilot)
         assert tree.cursor_line == tree.last_line
+
+
+async def test_the_footer_lists_the_reading_keys_and_keeps_help_at_80_columns() -> None:
+    from textual.widgets._footer import FooterKey
+
+    from notesui.ui.keys import help_markdown
+
+    app = NotesApp(Path("notes"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = {key.key: key for key in app.screen.query(FooterKey)}
+        reading = ["space", "b", "right_square_bracket", "left_square_bracket"]
+        assert set(reading + ["right_curly_bracket", "left_curly_bracket", "question_mark"]) <= set(keys)
+        for key in [*reading, "question_mark"]:  # on screen, not scrolled out of the footer
+            assert keys[key].region.right <= 80, key
+    assert "| `space / b` |" in help_markdown() and "| `] / [` |" in help_markdown()

@@ -76,7 +76,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield OutlineTree(id="outline")
             yield Viewer(id="viewer")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # (ctrl+p is in the help: the reading keys are here)
 
     def on_mount(self) -> None:
         self.ctx.files_changed.subscribe(self, self._files_changed, immediate=True)
