@@ -3,7 +3,6 @@ what comes from outside (the watcher's thread, the index's thread, themes) to th
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -11,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.content import Content
@@ -21,6 +20,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from notesui import locations
+from notesui.collector import IDLE_SECONDS, Collector
 from notesui.config import Config
 from notesui.core.document import Document
 from notesui.core.notebook import Diff
@@ -79,12 +79,14 @@ class NotesApp(App[None]):
         prefs = Prefs(hide, self.state.review_order or self.config.review_order)
         self.ctx = Context(self, self.session, Drafts(self.session.root), self.state, prefs)
         self.notesui_themes: list[str] = []
-        self._settled = False
+        self.collector = Collector()
 
     def on_mount(self) -> None:
         # pages render and the index is kept in threads that share the interpreter with the
         # UI: switching between them often keeps a key from waiting for their slice (5 ms)
         sys.setswitchinterval(SWITCH_SECONDS)
+        self.collector.start()
+        self.set_interval(IDLE_SECONDS / 2, self.collector.idle, name="collect when idle")
         notices = [*self.config.notices, *([self.state.notice] if self.state.notice else [])]
         notices += self._apply_themes()
         self.push_screen(MainScreen(self.ctx))
@@ -106,10 +108,7 @@ class NotesApp(App[None]):
         self.call_from_thread(self.session.apply_parsed, Document.parse(data, rel))
 
     def on_notes_app_index_changed(self) -> None:
-        if not self._settled:  # the notes and their index are read: what stays from now on is
-            self._settled = True  # kept out of the collector's full passes (100k questions:
-            gc.collect()  # a 150 ms pause now and then while typing); what is garbage
-            gc.freeze()  # already goes first
+        self.collector.settle()  # (the notes and their index are read: they stay)
         if (failure := self.session.indexer.take_failure()) is not None:
             self.notify(f"Search may miss recent changes: {failure}", severity="error", timeout=10)
         for notice in self.session.take_notices():  # the kept index could not be read, say
@@ -118,7 +117,13 @@ class NotesApp(App[None]):
 
     # -- ending ---------------------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.collector.input()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.collector.stop()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None

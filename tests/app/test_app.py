@@ -248,7 +248,7 @@ async def test_the_footer_lists_the_reading_keys_and_keeps_help_at_80_columns() 
         await settle(pilot)
         keys = {key.key: key for key in app.screen.query(FooterKey)}
         reading = ["space", "b", "right_square_bracket", "left_square_bracket"]
-        assert set(reading + ["right_curly_bracket", "left_curly_bracket", "question_mark"]) <= set(keys)
+        assert {*reading, "right_curly_bracket", "left_curly_bracket", "question_mark"} <= set(keys)
         for key in [*reading, "question_mark"]:  # on screen, not scrolled out of the footer
             assert keys[key].region.right <= 80, key
     assert "| `space / b` |" in help_markdown() and "| `] / [` |" in help_markdown()

@@ -57,9 +57,9 @@ async def test_a_long_section_shows_its_first_screen_at_once_and_the_rest_later(
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(PageView)
         view.show_markdown(LONG)
-        # no await: the first screenful is there before the app gets back to its keys
+        await pilot.pause()  # (no thread: the first screenful is there with the next frame)
         assert view.lines and "第 0 段" in view.lines[0].text
-        assert len(view.lines) < 400  # (only the first part)
+        assert len(view.lines) < 400 and not any(e.final for e in app.rendered)  # (the first part)
         await _until(lambda: any(e.final for e in app.rendered), pilot)
         texts = [line.text.rstrip() for line in view.lines]
         assert texts == [
@@ -129,3 +129,16 @@ async def test_the_scroll_bar_follows_the_page_without_a_layout_of_the_screen() 
         view.show_markdown("Short again.")
         await pilot.pause()
         assert view.scroll_y == 0 and not view.show_vertical_scrollbar
+
+
+async def test_pages_asked_for_in_a_burst_render_only_the_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = _rendered_texts(monkeypatch)
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        for n in range(10):  # keys handled one after the other, before the view's turn comes
+            view.show_markdown(f"Page {n}\n\n" + LONG)
+        await asyncio.sleep(viewer.SETTLE_SECONDS / 2)
+        await pilot.pause()
+        assert len(rendered) == 1 and rendered[0].startswith("Page 9")
+        assert view.lines[0].text.startswith("Page 9")

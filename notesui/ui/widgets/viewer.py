@@ -87,11 +87,18 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
     def show_markdown(self, source: str, *, home: bool = True) -> None:
         """Render ``source`` and show it (the newest call wins); ``home``: from the top.
 
-        A short section, or a long one's first part, is rendered at once (a few milliseconds,
-        never more than a few tens): it is on screen with the next frame. The rest of a long
-        one renders in a thread, in pieces, once the reader has stayed on it."""
+        A short section, or a long one's first part, is rendered on the UI thread once the
+        messages already waiting are handled (a few milliseconds, never more than a few tens):
+        keys pressed in a burst render only the last page, and it is on screen with the next
+        frame. The rest of a long one renders in a thread, in pieces, once the reader has
+        stayed on it."""
         self._serial += 1
-        serial, width, look = self._serial, self.text_width, self._look()
+        self.call_later(self._render_page, source, self._serial, home)
+
+    def _render_page(self, source: str, serial: int, home: bool) -> None:
+        if serial != self._serial:
+            return  # a newer page was asked for meanwhile
+        width, look = self.text_width, self._look()
         self._width = width
         text = clean(source)
         key = (text, width, look)
