@@ -1,0 +1,455 @@
+"""Spaced repetition: the review log, the schedule it implies, and what is due.
+
+Reviews are never written into a note. They live in ``.notesui/reviews.log`` under the notes
+root: one line per review, only ever appended to, so the log travels with the notes (git,
+Syncthing) and two machines' logs merge as a union of their lines. The log is the truth; the
+schedule is derived by replaying every question's ratings in time order with FSRS (the kept
+``fsrs`` library, fuzzing off so a replay gives what the live review gave).
+
+A line (tab-separated; ``r1`` is the format)::
+
+    r1  ID  HISTORY  TIME  RATING  "file"  ["path", "of", "titles"]  OCCURRENCE  TITLE#  ANSWER#  STATE  DUE
+
+``ID`` is the review's own, ``HISTORY`` the question's (its first review's id): every later
+review of the question carries it, whatever the question has become since. The reference
+(file, title path, occurrence among headings with that path, digests of title and answer) is
+where the question was when reviewed; ``STATE`` and ``DUE`` (after the review) are there for a
+person reading the log, and a replay recomputes them. Identical lines (a union merge) count
+once; a line that does not parse, or reuses an id with other content, is reported and
+skipped, never fatal, never rewritten.
+
+A question keeps its history when its answer or title is edited, when questions are inserted
+above it, and when it moves to another file: ``Schedule.link`` finds each history's question
+(see there), and asks rather than guesses when it can't tell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fsrs import Card, Rating, Scheduler
+
+from notesui.core.document import Document, Heading
+from notesui.core.files import digest
+
+LOG = Path(".notesui") / "reviews.log"
+"""The review log, under the notes root."""
+FORMAT = "r1"
+RATINGS = ("again", "hard", "good", "easy")
+"""The ratings, in FSRS's order (1–4)."""
+SIMILAR_TITLE = 70.0
+"""How alike (rapidfuzz ratio, 0–100) an edited title must be to take an orphaned history."""
+NEW_PER_DAY = 20
+
+Question = tuple[str, Heading]
+"""A question now: its file and heading."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a question was when reviewed."""
+
+    file: str
+    path: tuple[str, ...]
+    occurrence: int = 0
+    title: str = ""  # digest of the title
+    answer: str = ""  # digest of the answer ("" when it had none)
+
+    @classmethod
+    def of(cls, doc: Document, heading: Heading) -> Where:
+        path = doc.title_path(heading)
+        answer = doc.span_bytes(heading.answer).strip()
+        return cls(
+            doc.rel,
+            path,
+            doc.with_path(path).index(heading),
+            digest(heading.title.encode("utf-8"))[:12],
+            digest(answer)[:12] if answer else "",
+        )
+
+    @property
+    def title_text(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: str
+    history: str
+    at: datetime
+    rating: int  # 1 again … 4 easy
+    where: Where
+
+
+class BadLine(ValueError):
+    """A log line that is not a review."""
+
+
+def format_review(review: Review, card: Card | None = None) -> str:
+    where = review.where
+    fields = [
+        FORMAT,
+        review.id,
+        review.history,
+        review.at.astimezone(UTC).isoformat(timespec="milliseconds"),
+        RATINGS[review.rating - 1],
+        json.dumps(where.file, ensure_ascii=False),
+        json.dumps(list(where.path), ensure_ascii=False),
+        str(where.occurrence),
+        where.title,
+        where.answer,
+    ]
+    if card is not None:
+        fields += [card.state.name.lower(), card.due.isoformat(timespec="seconds") if card.due else ""]
+    return "\t".join(fields)
+
+
+def parse_review(line: str) -> Review:
+    parts = line.rstrip("\r\n").split("\t")
+    if len(parts) < 10 or parts[0] != FORMAT:
+        raise BadLine("not a review line")
+    _, rid, history, at, rating, file, path, occurrence, title, answer = parts[:10]
+    if not rid or not history:
+        raise BadLine("no review id")
+    if rating not in RATINGS:
+        raise BadLine(f"unknown rating {rating!r}")
+    try:
+        when = datetime.fromisoformat(at)
+        titles = json.loads(path)
+        rel = json.loads(file)
+        number = int(occurrence)
+    except ValueError as error:
+        raise BadLine(str(error)) from None
+    if when.tzinfo is None:
+        raise BadLine("a time without its zone")
+    if not isinstance(rel, str) or not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+        raise BadLine("a malformed reference")
+    return Review(rid, history, when, RATINGS.index(rating) + 1, Where(rel, tuple(titles), number, title, answer))
+
+
+class ReviewLog:
+    """The log file: read whole, appended to a line at a time."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.path = Path(root) / LOG
+
+    def read(self) -> tuple[list[Review], list[str]]:
+        """Every review in the log, once; and what was skipped, for the user."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return [], []
+        except OSError as error:
+            return [], [f"{LOG} can't be read ({error.strerror}): reviews are not shown"]
+        reviews: list[Review] = []
+        problems: list[str] = []
+        seen: dict[str, str] = {}  # id -> its line
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            line = raw.decode("utf-8", errors="replace").rstrip("\r")
+            if not line.strip():
+                continue
+            try:
+                review = parse_review(line)
+            except BadLine as error:
+                problems.append(f"{LOG} line {number} skipped: {error}")
+                continue
+            earlier = seen.get(review.id)
+            if earlier == line:
+                continue  # the same line twice (a union merge): once
+            if earlier is not None:
+                problems.append(f"{LOG} line {number} skipped: review id {review.id} is already used by another line")
+                continue
+            seen[review.id] = line
+            reviews.append(review)
+        return reviews, problems
+
+    def append(self, line: str) -> None:
+        """Add ``line`` at the end, on a line of its own, on disk before returning."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            glue = b""
+            if size:  # a last line without its end (cut short, merged): never join it
+                with open(self.path, "rb") as reader:
+                    reader.seek(size - 1)
+                    glue = b"" if reader.read(1) == b"\n" else b"\n"
+            os.write(fd, glue + line.encode("utf-8") + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@dataclass(eq=False)
+class History:
+    """Every review of one question, and the FSRS card they leave."""
+
+    id: str
+    reviews: list[Review] = field(default_factory=list)
+    card: Card | None = None
+
+    @property
+    def where(self) -> Where:
+        """Where the question was at its latest review."""
+        return self.reviews[-1].where
+
+    @property
+    def first(self) -> datetime:
+        return self.reviews[0].at
+
+    @property
+    def state(self) -> str:
+        return "new" if self.card is None else self.card.state.name.lower()
+
+
+@dataclass
+class Links:
+    """Which question each history belongs to now."""
+
+    question: dict[tuple[str, int], History] = field(default_factory=dict)  # (file, heading index) -> history
+    ambiguous: list[tuple[History, list[Question]]] = field(default_factory=list)
+    orphans: list[History] = field(default_factory=list)  # their question is gone
+
+    def of(self, rel: str, heading: Heading) -> History | None:
+        return self.question.get((rel, heading.index))
+
+
+def scheduler() -> Scheduler:
+    return Scheduler(enable_fuzzing=False)  # (a replay gives the dates the review gave)
+
+
+def _card_id(history: str) -> int:
+    return int(digest(history.encode())[:12], 16) or 1
+
+
+class Schedule:
+    """The histories in a review log, replayed with FSRS."""
+
+    def __init__(self, reviews: Iterable[Review] = (), problems: Iterable[str] = ()) -> None:
+        self.scheduler = scheduler()
+        self.histories: dict[str, History] = {}
+        self.problems = list(problems)
+        self._known: set[Ref] | None = None  # the questions at the last link
+        for review in sorted(reviews, key=lambda r: (r.at, r.id)):
+            self._replay(self.histories.setdefault(review.history, History(review.history)), review)
+
+    @classmethod
+    def load(cls, root: str | Path) -> Schedule:
+        return cls(*ReviewLog(root).read())
+
+    def _replay(self, history: History, review: Review) -> None:
+        card = history.card or Card(card_id=_card_id(history.id), due=review.at)
+        history.card, _ = self.scheduler.review_card(card, Rating(review.rating), review_datetime=review.at)
+        history.reviews.append(review)
+
+    def rate(
+        self,
+        root: str | Path,
+        doc: Document,
+        heading: Heading,
+        rating: int,
+        history: History | None,
+        at: datetime | None = None,
+    ) -> History:
+        """Record a review of ``heading`` (its ``history`` so far, None for its first) in the
+        log, then in the schedule."""
+        at = at or utc_now()
+        rid = uuid.uuid4().hex
+        history = history or History(rid)
+        review = Review(rid, history.id, at, rating, Where.of(doc, heading))
+        if history.reviews and at < history.reviews[-1].at:
+            raise ValueError("a review before the question's latest one")
+        self._replay(history, review)
+        ReviewLog(root).append(format_review(review, history.card))
+        self.histories[history.id] = history
+        return history
+
+    def next_due(self, history: History | None, rating: int, at: datetime | None = None) -> datetime:
+        """When the question would be due after ``rating`` now (the review's footer)."""
+        at = at or utc_now()
+        card = history.card if history is not None and history.card is not None else Card(card_id=1, due=at)
+        after, _ = self.scheduler.review_card(card, Rating(rating), review_datetime=at)
+        return after.due
+
+    # -- which question each history belongs to --------------------------------------
+
+    def link(self, documents: Mapping[str, Document], chosen: Mapping[str, Question | None] | None = None) -> Links:
+        """Find each history's question now.
+
+        First where it was (same file, title path and occurrence): edits of the answer and
+        questions inserted above change nothing. A history whose question is not there any more
+        is re-linked, in order, by its title path in another file (moved), by its answer (its
+        title edited: the same answer, not empty; the same file first), by its title's
+        likeness in its file (title and answer edited; one candidate only), by its exact title
+        in another file — never onto a question that has a history of its own or that was
+        there, unchanged, when the schedule last looked (so renaming 什么是 LoRA？ does not
+        hand its history to 什么是 QLoRA？). Where more than one question fits, it is left
+        ``ambiguous`` for the user to choose (``chosen``: their answers, by history id)."""
+        links = Links()
+        taken: set[tuple[str, int]] = set()
+        orphans: list[History] = []
+        for history in self.histories.values():
+            found = _at(documents, history.where)
+            if found is None or (found[0], found[1].index) in taken:
+                orphans.append(history)
+                continue
+            taken.add((found[0], found[1].index))
+            links.question[(found[0], found[1].index)] = history
+        known, self._known = self._known, {ref for doc in documents.values() for ref, _ in _refs(doc)}
+        if not orphans:
+            return links
+        free = [
+            (doc.rel, h)
+            for doc in documents.values()
+            for ref, h in _refs(doc)
+            if (doc.rel, h.index) not in taken and (known is None or ref not in known)
+        ]
+        answers: dict[str, list[Question]] = {}
+        for history in sorted(orphans, key=lambda h: h.reviews[-1].at, reverse=True):
+            fits: list[Question]
+            if chosen is not None and history.id in chosen:  # the user said which (or none)
+                pick = chosen[history.id]
+                fits = [pick] if pick is not None and (pick[0], pick[1].index) not in taken else []
+            else:
+                open_ = [(r, h) for r, h in free if (r, h.index) not in taken]
+                fits = self._fits(documents, history.where, open_, answers)
+            if len(fits) == 1:
+                taken.add((fits[0][0], fits[0][1].index))
+                links.question[(fits[0][0], fits[0][1].index)] = history
+            elif fits:
+                links.ambiguous.append((history, fits))
+            else:
+                links.orphans.append(history)
+        return links
+
+    @staticmethod
+    def _fits(
+        documents: Mapping[str, Document], where: Where, candidates: list[Question], answers: dict[str, list[Question]]
+    ) -> list[Question]:
+        """The questions an orphaned history could belong to, by the first rule that finds any."""
+        moved = [(r, h) for r, h in candidates if documents[r].title_path(h) == where.path]
+        if moved:
+            return moved
+        if where.answer:
+            if not answers:  # (digests of every free answer, once, only when needed)
+                for rel, h in candidates:
+                    body = documents[rel].span_bytes(h.answer).strip()
+                    if body:
+                        answers.setdefault(digest(body)[:12], []).append((rel, h))
+            open_ = {(r, h.index) for r, h in candidates}
+            same = [(r, h) for r, h in answers.get(where.answer, []) if (r, h.index) in open_]
+            if same:
+                return [(r, h) for r, h in same if r == where.file] or same
+        from rapidfuzz import fuzz
+
+        title = where.title_text
+        alike = [(r, h) for r, h in candidates if r == where.file and fuzz.ratio(h.title, title) >= SIMILAR_TITLE]
+        if alike:
+            return alike
+        return [(r, h) for r, h in candidates if r != where.file and h.title == title]
+
+
+Ref = tuple[str, tuple[str, ...], int]
+
+
+def _refs(doc: Document) -> Iterable[tuple[Ref, Heading]]:
+    """Every question of ``doc`` with its (file, title path, occurrence), in one pass."""
+    paths: list[tuple[str, ...]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for heading in doc.headings:
+        path = (paths[heading.parent] if heading.parent is not None else ()) + (heading.title,)
+        paths.append(path)
+        occurrence = seen.get(path, 0)
+        seen[path] = occurrence + 1
+        if heading.is_question:
+            yield (doc.rel, path, occurrence), heading
+
+
+def _at(documents: Mapping[str, Document], where: Where) -> Question | None:
+    doc = documents.get(where.file)
+    if doc is None:
+        return None
+    same = doc.with_path(where.path)
+    if where.occurrence < len(same) and same[where.occurrence].is_question:
+        return where.file, same[where.occurrence]
+    return None
+
+
+# -- what is due ---------------------------------------------------------------------
+
+
+def end_of_day(now: datetime) -> datetime:
+    """The end of ``now``'s local day, in UTC."""
+    local = now.astimezone()
+    return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
+
+
+def start_of_day(now: datetime) -> datetime:
+    return end_of_day(now) - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A question in the review queue."""
+
+    rel: str
+    heading: Heading
+    history: History | None  # None: new
+
+    @property
+    def due(self) -> datetime | None:
+        return self.history.card.due if self.history is not None and self.history.card is not None else None
+
+
+def review_queue(
+    questions: Iterable[Question],
+    links: Links,
+    schedule: Schedule,
+    now: datetime | None = None,
+    *,
+    new_per_day: int = NEW_PER_DAY,
+    unanswered: bool = False,
+) -> tuple[list[Item], list[Item]]:
+    """What ``r`` reviews, among ``questions`` (in notebook order): those due now, most
+    overdue first, and new ones, in order, up to what is left of today's ``new_per_day`` (a
+    question first reviewed today counts). Mastered questions are never scheduled; questions
+    with no answer only with ``unanswered``."""
+    now = now or utc_now()
+    today = start_of_day(now)
+    started_today = sum(1 for h in schedule.histories.values() if h.first >= today)
+    due: list[Item] = []
+    new: list[Item] = []
+    for rel, heading in questions:
+        if heading.mastered or not (heading.has_answer or unanswered):
+            continue
+        history = links.of(rel, heading)
+        if history is None:
+            new.append(Item(rel, heading, None))
+        elif history.card is not None and history.card.due <= now:
+            due.append(Item(rel, heading, history))
+    due.sort(key=lambda item: item.due or now)
+    return due, new[: max(0, new_per_day - started_today)]
+
+
+def describe_interval(since: datetime, until: datetime) -> str:
+    """``until - since`` as a review footer says it: ``10m``, ``5h``, ``3d``, ``2mo``."""
+    seconds = max(0.0, (until - since).total_seconds())
+    for unit, size in (("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return (
+                f"{seconds / size:.0f}{unit}"
+                if unit in ("m", "h", "d")
+                else f"{seconds / size:.1f}{unit}".replace(".0", "")
+            )
+    return "<1m"
+

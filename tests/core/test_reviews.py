@@ -1,0 +1,259 @@
+"""Spaced repetition: the log, its replay with FSRS, re-linking after edits, the queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fsrs import Card, Rating, Scheduler
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notesui.core.document import Document
+from notesui.core.reviews import (
+    LOG,
+    Schedule,
+    format_review,
+    parse_review,
+    review_queue,
+)
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+NOTES = """# LLM
+
+## 什么是 LoRA？
+
+低秩适配：只训练两个小矩阵。
+
+## 什么是 QLoRA？
+
+量化之后再做 LoRA。
+
+## 什么是 RLHF？
+
+用人类反馈做强化学习。
+"""
+
+
+def docs(**files: str) -> dict[str, Document]:
+    return {rel: Document.parse(text.encode("utf-8"), rel) for rel, text in files.items()}
+
+
+def question(documents: dict[str, Document], title: str) -> tuple[Document, object]:
+    for doc in documents.values():
+        for h in doc.headings:
+            if h.title == title:
+                return doc, h
+    raise KeyError(title)
+
+
+def rate(schedule: Schedule, root: Path, documents: dict[str, Document], title: str, rating: int, at: datetime) -> None:
+    doc, heading = question(documents, title)
+    history = schedule.link(documents).of(doc.rel, heading)  # type: ignore[arg-type]
+    schedule.rate(root, doc, heading, rating, history, at)  # type: ignore[arg-type]
+
+
+def linked_title(schedule: Schedule, documents: dict[str, Document], history_of: str) -> str | None:
+    links = schedule.link(documents)
+    for (rel, index), history in links.question.items():
+        if history.id == history_of:
+            return documents[rel].headings[index].title
+    return None
+
+
+def test_ratings_move_due_dates_as_fsrs_says(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    rate(schedule, tmp_path, documents, "什么是 QLoRA？", 1, T0)
+    fsrs = Scheduler(enable_fuzzing=False)
+    good, _ = fsrs.review_card(Card(card_id=1, due=T0), Rating.Good, review_datetime=T0)
+    again, _ = fsrs.review_card(Card(card_id=2, due=T0), Rating.Again, review_datetime=T0)
+    dues = {h.where.title_text: h.card.due for h in schedule.histories.values()}  # type: ignore[union-attr]
+    assert dues == {"什么是 LoRA？": good.due, "什么是 QLoRA？": again.due}
+    assert again.due < good.due
+
+
+def test_the_log_replayed_is_the_live_schedule_and_notes_are_untouched(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(NOTES, encoding="utf-8")
+    documents = docs(**{"a.md": NOTES})
+    live = Schedule()
+    at = T0
+    for rating in (3, 3, 1, 2, 4, 3):
+        rate(live, tmp_path, documents, "什么是 LoRA？", rating, at)
+        rate(live, tmp_path, documents, "什么是 RLHF？", 5 - rating, at)
+        at += timedelta(days=3)
+    replayed = Schedule.load(tmp_path)
+    assert not replayed.problems
+    assert {k: h.card.to_dict() for k, h in replayed.histories.items()} == {  # type: ignore[union-attr]
+        k: h.card.to_dict()  # type: ignore[union-attr]
+        for k, h in live.histories.items()
+    }
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == NOTES  # reviews never go into a note
+    assert len((tmp_path / LOG).read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_lines_that_are_not_reviews_are_reported_skipped_and_never_rewritten(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    log = tmp_path / LOG
+    good = log.read_text(encoding="utf-8").splitlines()[0]
+    reused = good.replace("\tgood\t", "\tagain\t")  # the same id, other content
+    bad_rating = good.replace("\tgood\t", "\tsuper\t").replace(good.split("\t")[1], "f" * 32)
+    log.write_text("\n".join([good, "garbage", reused, bad_rating, good, "r1\tonly\tthree"]) + "\n", encoding="utf-8")
+    before = log.read_bytes()
+    loaded = Schedule.load(tmp_path)
+    assert len(loaded.histories) == 1 and len(next(iter(loaded.histories.values())).reviews) == 1
+    assert len(loaded.problems) == 4
+    assert any("line 2" in p for p in loaded.problems) and any("already used" in p for p in loaded.problems)
+    assert log.read_bytes() == before
+
+
+def test_two_machines_logs_merged_as_a_union_of_lines_replay_as_one(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    shared = Schedule()
+    rate(shared, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    log = tmp_path / LOG
+    common = log.read_text(encoding="utf-8")
+    one = Schedule.load(tmp_path)
+    rate(one, tmp_path, documents, "什么是 LoRA？", 1, T0 + timedelta(days=2))
+    mine = log.read_text(encoding="utf-8")
+    log.write_text(common, encoding="utf-8")
+    two = Schedule.load(tmp_path)
+    rate(two, tmp_path, documents, "什么是 RLHF？", 4, T0 + timedelta(days=1))
+    theirs = log.read_text(encoding="utf-8")
+    log.write_text(theirs + mine, encoding="utf-8")  # git's union merge: every line of both
+    merged = Schedule.load(tmp_path)
+    assert not merged.problems
+    lora = next(h for h in merged.histories.values() if h.where.title_text == "什么是 LoRA？")
+    assert [r.rating for r in lora.reviews] == [3, 1]  # the shared review once, in time order
+    assert len(merged.histories) == 2
+
+
+def test_a_review_is_appended_on_a_line_of_its_own(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    log = tmp_path / LOG
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))  # cut short (a crash, a merge tool)
+    rate(schedule, tmp_path, documents, "什么是 RLHF？", 3, T0)
+    assert len(Schedule.load(tmp_path).histories) == 2
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=20).filter(
+        lambda t: t.strip() == t and t.strip("#") == t
+    ),
+    st.integers(1, 4),
+    st.integers(0, 10**9),
+)
+def test_a_review_line_reads_back_as_written(title: str, rating: int, seconds: int) -> None:
+    documents = docs(**{"a\tb.md": f"# {title}\n\n答\n"})
+    doc = documents["a\tb.md"]
+    schedule = Schedule()
+    from notesui.core.reviews import Review, Where
+
+    review = Review("id1", "h1", T0 + timedelta(seconds=seconds), rating, Where.of(doc, doc.headings[0]))
+    assert parse_review(format_review(review)) == review
+    del schedule
+
+
+# -- re-linking: a question keeps its history ------------------------------------------
+
+
+def _history_of(tmp_path: Path, title: str, notes: str = NOTES) -> tuple[Schedule, str]:
+    schedule = Schedule()
+    rate(schedule, tmp_path, docs(**{"a.md": notes}), title, 3, T0)
+    return schedule, next(iter(schedule.histories))
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same session", "fresh start"])
+def test_an_edited_answer_or_questions_inserted_above_keep_the_history(tmp_path: Path, fresh: bool) -> None:
+    schedule, hid = _history_of(tmp_path, "什么是 RLHF？")
+    schedule.link(docs(**{"a.md": NOTES}))
+    edited = NOTES.replace("# LLM\n", "# LLM\n\n## 新问题？\n\n新答案。\n").replace("用人类反馈", "用人类的反馈")
+    if fresh:
+        schedule = Schedule.load(tmp_path)
+    assert linked_title(schedule, docs(**{"a.md": edited}), hid) == "什么是 RLHF？"
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same session", "fresh start"])
+def test_a_renamed_question_keeps_its_history_by_its_answer(tmp_path: Path, fresh: bool) -> None:
+    schedule, hid = _history_of(tmp_path, "什么是 LoRA？")
+    schedule.link(docs(**{"a.md": NOTES}))
+    if fresh:
+        schedule = Schedule.load(tmp_path)
+    renamed = NOTES.replace("什么是 LoRA？", "LoRA 的原理是什么？")
+    assert linked_title(schedule, docs(**{"a.md": renamed}), hid) == "LoRA 的原理是什么？"
+
+
+def test_a_question_moved_to_another_file_keeps_its_history(tmp_path: Path) -> None:
+    _, hid = _history_of(tmp_path, "什么是 RLHF？")
+    moved_out = NOTES.replace("## 什么是 RLHF？\n\n用人类反馈做强化学习。\n", "")
+    same_path = "# LLM\n\n## 什么是 RLHF？\n\n用人类反馈做强化学习，改过了。\n"
+    assert linked_title(Schedule.load(tmp_path), docs(**{"a.md": moved_out, "b.md": same_path}), hid) == "什么是 RLHF？"
+    other_parent = "# 强化学习\n\n## 什么是 RLHF？\n\n完全重写的答案。\n"
+    assert linked_title(Schedule.load(tmp_path), docs(**{"a.md": moved_out, "b.md": other_parent}), hid)
+
+
+def test_renaming_lora_never_hands_its_history_to_qlora(tmp_path: Path) -> None:
+    schedule, hid = _history_of(tmp_path, "什么是 LoRA？")
+    schedule.link(docs(**{"a.md": NOTES}))  # the app has seen the notes as they were
+    # title and answer both edited: only the title's likeness is left, and QLoRA is closer
+    edited = NOTES.replace("什么是 LoRA？", "什么是 LoRA 方法？").replace("低秩适配：只训练两个小矩阵。", "低秩分解。")
+    documents = docs(**{"a.md": edited})
+    assert linked_title(schedule, documents, hid) == "什么是 LoRA 方法？"
+    # a fresh start has not seen the notes before: it asks rather than guesses
+    links = Schedule.load(tmp_path).link(documents)
+    assert not links.question and [h.id for h, _ in links.ambiguous] == [hid]
+    assert {h.title for _, h in links.ambiguous[0][1]} == {"什么是 LoRA 方法？", "什么是 QLoRA？"}
+
+
+def test_a_question_with_a_history_of_its_own_never_takes_another(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    rate(schedule, tmp_path, documents, "什么是 QLoRA？", 3, T0)
+    lora = next(h.id for h in schedule.histories.values() if h.where.title_text == "什么是 LoRA？")
+    deleted = NOTES.replace("## 什么是 LoRA？\n\n低秩适配：只训练两个小矩阵。\n", "")
+    links = Schedule.load(tmp_path).link(docs(**{"a.md": deleted}))
+    assert [h.id for h in links.orphans] == [lora]
+    assert [h.where.title_text for h in links.question.values()] == ["什么是 QLoRA？"]
+
+
+def test_the_users_choice_links_an_ambiguous_history(tmp_path: Path) -> None:
+    _, hid = _history_of(tmp_path, "什么是 LoRA？")
+    edited = NOTES.replace("什么是 LoRA？", "什么是 LoRA 方法？").replace("低秩适配：只训练两个小矩阵。", "低秩分解。")
+    documents = docs(**{"a.md": edited})
+    fresh = Schedule.load(tmp_path)
+    _, candidates = fresh.link(documents).ambiguous[0]
+    pick = next(c for c in candidates if c[1].title == "什么是 LoRA 方法？")
+    links = fresh.link(documents, chosen={hid: pick})
+    assert not links.ambiguous and links.of(*pick) is fresh.histories[hid]
+
+
+# -- the queue ---------------------------------------------------------------------------
+
+
+def test_the_queue_is_due_most_overdue_first_then_new_up_to_the_daily_limit(tmp_path: Path) -> None:
+    text = (
+        "# T\n\n"
+        + "".join(f"## Q{n}？\n\n答 {n}\n\n" for n in range(8))
+        + "## 没有答案？\n\n## 已掌握 <!-- mastered 2026-01-01 -->\n\n答\n"
+    )
+    documents = docs(**{"a.md": text})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "Q3？", 1, T0 - timedelta(days=10))  # due long ago
+    rate(schedule, tmp_path, documents, "Q5？", 1, T0 - timedelta(days=3))
+    rate(schedule, tmp_path, documents, "Q1？", 4, T0 - timedelta(hours=1))  # not due yet, started today
+    links = schedule.link(documents)
+    questions = [(rel, h) for rel, doc in documents.items() for h in doc.questions()]
+    due, new = review_queue(questions, links, schedule, T0, new_per_day=3)
+    assert [i.heading.title for i in due] == ["Q3？", "Q5？"]
+    assert [i.heading.title for i in new] == ["Q0？", "Q2？"]  # 3 a day, one started today
+    _, new = review_queue(questions, links, schedule, T0, new_per_day=20, unanswered=True)
+    titles = [i.heading.title for i in new]
+    assert "没有答案？" in titles and "已掌握" not in " ".join(titles) and "Q1？" not in titles
