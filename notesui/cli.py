@@ -20,7 +20,9 @@ from notesui import __version__
 if TYPE_CHECKING:
     from notesui.app import NotesApp
     from notesui.config import Config
+    from notesui.core.document import Heading
     from notesui.core.notebook import Target
+    from notesui.core.reviews import History
     from notesui.core.session import Session
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -34,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="notesui",
         description="Read, search, edit and master Markdown Q&A study notes in the terminal.",
-        epilog="Subcommands: search, show, mark, stats, import, check, index (notesui SUBCOMMAND --help for each).",
+        epilog="Subcommands: search, show, mark, stats, due, rate, import, check, index (notesui SUBCOMMAND --help for each).",
     )
     parser.add_argument("--version", action="version", version=f"notesui {__version__}")
     parser.add_argument("dir", nargs="?", help="the notes folder (default: see README)")
@@ -84,6 +86,19 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     stats = sub("stats", "Questions, answered and mastered, per file and in total.")
     stats.add_argument("--json", action="store_true")
 
+    due = sub(
+        "due",
+        "The review queue under REF (default: every note) as r walks it today: the questions "
+        "due now, most overdue first, then new ones up to new_per_day.",
+    )
+    due.add_argument("ref", nargs="?", default="")
+    due.add_argument("--json", action="store_true", help="one JSON object per line")
+    due.add_argument("--all", action="store_true", help="every question with a review history instead")
+
+    rate = sub("rate", "Record a review of the question REF names (FILE:LINE, or its exact title).")
+    rate.add_argument("ref")
+    rate.add_argument("rating", choices=["again", "hard", "good", "easy"])
+
     importer = sub("import", "Convert plain-text Q&A into Markdown notes.")
     importer.add_argument("sources", nargs="+", metavar="SRC")
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
@@ -105,6 +120,8 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
         "show": show,
         "mark": mark,
         "stats": stats,
+        "due": due,
+        "rate": rate,
         "import": importer,
         "check": check,
         "index": sub_index,
@@ -455,7 +472,8 @@ def cmd_stats(options: argparse.Namespace) -> int:
     from notesui.core.notebook import count
     from notesui.core.text import visible
 
-    rows = [(rel, count(doc)) for rel, doc in _session(options).documents.items()]
+    session = _session(options)
+    rows = [(rel, count(doc)) for rel, doc in session.documents.items()]
     total = sum((c for _, c in rows), Counts())
 
     def as_dict(counts: Counts) -> dict[str, int]:
@@ -466,14 +484,97 @@ def cmd_stats(options: argparse.Namespace) -> int:
         }
 
     if options.json:
-        files = [{"file": rel, **as_dict(c)} for rel, c in rows]
-        out_json({"files": files, "total": as_dict(total)})
+        from notesui.core.reviews import review_stats
+
+        reviews = review_stats(session.documents, session.links())
+        files: list[dict[str, object]] = [{"file": rel, **as_dict(c), **reviews[rel]} for rel, c in rows]
+        summed: dict[str, object] = {**as_dict(total), **reviews[None]}
+        out_json({"files": files, "total": summed})
         return EXIT_OK
     names = [(visible(rel), c) for rel, c in [*rows, ("total", total)]]
     width = max(len(name) for name, _ in names)
     out(f"{'file':<{width}}  questions  answered  mastered")
     for name, c in names:
         out(f"{name:<{width}}  {c.questions:>9}  {c.answered:>8}  {c.mastered:>8}")
+    return EXIT_OK
+
+
+def _questions_under(session: Session, target: Target) -> list[tuple[str, Heading]]:
+    """The questions ``target`` names, in notebook order."""
+    if target.kind == "folder":
+        prefix = target.rel + "/" if target.rel else ""
+        return [(rel, h) for rel, doc in session.documents.items() if rel.startswith(prefix) for h in doc.questions()]
+    return [(target.rel, h) for h in session.documents[target.rel].questions(target.heading)]
+
+
+def cmd_due(options: argparse.Namespace) -> int:
+    from notesui.core.reviews import review_queue
+
+    session = _session(options)
+    config = _config()
+    try:
+        target = _target(session, options.ref or "/", query="best")
+    except Refused as error:
+        err(str(error))
+        return error.status
+    questions = _questions_under(session, target)
+    links = session.links()
+    for unsure, candidates in links.ambiguous:
+        places = ", ".join(f"{rel}:{h.line + 1}" for rel, h in candidates)
+        err(f"the review history of “{unsure.where.title_text}” could be any of {places}: choose in the app (r)")
+    rows: list[tuple[str, Heading, History | None]]
+    if options.all:
+        rows = [(rel, h, links.of(rel, h)) for rel, h in questions if links.of(rel, h) is not None]
+    else:
+        due, new = review_queue(
+            questions,
+            links,
+            session.schedule,
+            new_per_day=config.new_per_day,
+            unanswered=config.review_unanswered,
+        )
+        rows = [(item.rel, item.heading, item.history) for item in due + new]
+    for rel, heading, history in rows:
+        card = history.card if history is not None else None
+        when = card.due.isoformat(timespec="seconds") if card is not None else None
+        state = history.state if history is not None else "new"
+        if options.json:
+            reps = len(history.reviews) if history is not None else 0
+            out_json(
+                {
+                    "file": rel,
+                    "line": heading.line + 1,
+                    "title": heading.title,
+                    "due": when,
+                    "state": state,
+                    "reps": reps,
+                }
+            )
+        else:
+            out(f"{rel}:{heading.line + 1}  {heading.title}  ({state}{', due ' + when if when else ''})")
+    return EXIT_OK if rows else EXIT_NOTHING
+
+
+def cmd_rate(options: argparse.Namespace) -> int:
+    from notesui.core.reviews import RATINGS
+
+    session = _session(options)
+    try:
+        target = _target(session, options.ref, query="exact")
+        if target.heading is None or not target.heading.is_question:
+            raise Refused(f"{options.ref} is not a question: name one as FILE:LINE", status=EXIT_USAGE)
+        if target.heading.mastered:
+            raise Refused(f"{target.rel}:{target.heading.line + 1} is mastered: mastered questions are not scheduled")
+    except Refused as error:
+        err(str(error))
+        return error.status
+    try:
+        history = session.rate(target.rel, target.heading, RATINGS.index(options.rating) + 1)
+    except OSError as error:
+        err(f"the review log can't be written ({error.strerror}): nothing recorded")
+        return EXIT_NOTHING
+    due = history.card.due.isoformat(timespec="seconds") if history.card is not None else "?"
+    out(f"rated {options.rating}: {target.rel}:{target.heading.line + 1}  {target.heading.title}  (due {due})")
     return EXIT_OK
 
 
@@ -548,6 +649,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": cmd_show,
     "mark": cmd_mark,
     "stats": cmd_stats,
+    "due": cmd_due,
+    "rate": cmd_rate,
     "import": cmd_import,
     "check": cmd_check,
     "index": cmd_index,

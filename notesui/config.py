@@ -17,6 +17,8 @@ class Config:
     hide_mastered: bool = False
     review_order: str = "file"
     watch: bool = True
+    new_per_day: int = 20
+    review_unanswered: bool = False
     notices: list[str] = field(default_factory=list, compare=False)
 
 
@@ -26,6 +28,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "hide_mastered": (bool,),
     "review_order": (str,),
     "watch": (bool,),
+    "new_per_day": (int,),
+    "review_unanswered": (bool,),
 }
 
 
@@ -55,6 +59,8 @@ def load_config(path: Path | None = None) -> Config:
             config.notices.append(f"config {path}: unknown key {key!r} ignored")
         elif not isinstance(value, _TYPES[key]):
             config.notices.append(f"config {path}: {key} has the wrong type; default used")
+        elif key == "new_per_day" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            config.notices.append(f"config {path}: new_per_day must be a whole number, 0 or more")
         elif key == "review_order" and value not in ("file", "shuffled"):
             config.notices.append(f"config {path}: review_order must be 'file' or 'shuffled'")
         else:

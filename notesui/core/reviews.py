@@ -453,3 +453,33 @@ def describe_interval(since: datetime, until: datetime) -> str:
             )
     return "<1m"
 
+
+RETENTION_DAYS = 30
+
+
+def review_stats(
+    documents: Mapping[str, Document], links: Links, now: datetime | None = None
+) -> dict[str | None, dict[str, float | int | None]]:
+    """Per file (and in total, under None): ``due`` questions due now (not mastered),
+    ``reviewed`` reviews in the log, ``retention`` the share of the last 30 days' reviews not
+    rated again (None when there were none)."""
+    now = now or utc_now()
+    since = now - timedelta(days=RETENTION_DAYS)
+    tallies: dict[str | None, list[int]] = {rel: [0, 0, 0, 0] for rel in documents}
+    tallies[None] = [0, 0, 0, 0]  # due, reviewed, recent, recalled
+    for (rel, index), history in links.question.items():
+        heading = documents[rel].headings[index]
+        due = not heading.mastered and history.card is not None and history.card.due <= now
+        recent = [r for r in history.reviews if r.at >= since]
+        for key in (rel, None):
+            tally = tallies[key]
+            tally[0] += due
+            tally[1] += len(history.reviews)
+            tally[2] += len(recent)
+            tally[3] += sum(1 for r in recent if r.rating > 1)
+    for history in links.orphans + [h for h, _ in links.ambiguous]:  # their reviews count in the total
+        tallies[None][1] += len(history.reviews)
+    return {
+        key: {"due": due, "reviewed": reviewed, "retention": round(recalled / recent, 4) if recent else None}
+        for key, (due, reviewed, recent, recalled) in tallies.items()
+    }

@@ -15,7 +15,9 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from notesui.core.document import Document, Heading
 from notesui.core.edits import MarkChange
@@ -25,6 +27,9 @@ from notesui.core.notebook import Diff, FileChange, Notebook
 from notesui.core.parsecache import ParseCache
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Change, Conflict, Saved, Store, WriteError, Written, clean_stale_temps
+
+if TYPE_CHECKING:
+    from notesui.core.reviews import History, Links, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +216,9 @@ class Session:
         self._listeners: list[Listener] = []
         self.parse_later = parse_later
         self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
+        self._schedule: Schedule | None = None
+        self._notices: list[str] = []  # (the review log's, said once)
+        self.chosen: dict[str, tuple[str, Heading] | None] = {}  # ambiguous histories placed by the user
 
     @classmethod
     def open(cls, root: str | Path, *, user_locks: Path | None = None, cache_dir: Path | None = None) -> Session:
@@ -247,12 +255,38 @@ class Session:
 
     def take_notices(self) -> list[str]:
         """What went wrong with the caches since last asked (each is said once)."""
-        found = []
+        found, self._notices = self._notices, []
         for holder in (self.notebook.cache, self.indexer.cache):
             if holder is not None and holder.notice:
                 found.append(holder.notice)
                 holder.notice = None
         return found
+
+    # -- reviews (spaced repetition) -------------------------------------------------------
+
+    @property
+    def schedule(self) -> Schedule:
+        """The review log's schedule, read on first use (``core.reviews``)."""
+        if self._schedule is None:
+            from notesui.core.reviews import Schedule  # (fsrs only when reviews are used)
+
+            self._schedule = Schedule.load(self.root)
+            self._notices += self._schedule.problems
+        return self._schedule
+
+    def links(self) -> Links:
+        """Which question each review history belongs to, in the files as they are now; a
+        history the user placed (``choose``) stays there."""
+        return self.schedule.link(self.documents, self.chosen)
+
+    def choose(self, history: str, question: tuple[str, Heading] | None) -> None:
+        """The user said which question (None: none) an ambiguous history belongs to."""
+        self.chosen[history] = question
+
+    def rate(self, rel: str, heading: Heading, rating: int, at: datetime | None = None) -> History:
+        """Record a review of the question (``rating`` 1 again … 4 easy) in the log."""
+        history = self.links().of(rel, heading)
+        return self.schedule.rate(self.root, self.documents[rel], heading, rating, history, at)
 
     def start_index(self) -> None:
         """Build the search index in the background, from the files as they are now."""

@@ -27,11 +27,12 @@ def test_version_and_help() -> None:
 def test_stats_json_shape(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--json", "--dir", str(sample_notes)]) == 0
     data = json.loads(capsys.readouterr().out)
+    none = {"due": 0, "reviewed": 0, "retention": None}
     assert data["files"] == [
-        {"file": "basics.md", "questions": 4, "answered": 3, "mastered": 0},
-        {"file": "topics/attention.md", "questions": 1, "answered": 1, "mastered": 0},
+        {"file": "basics.md", "questions": 4, "answered": 3, "mastered": 0, **none},
+        {"file": "topics/attention.md", "questions": 1, "answered": 1, "mastered": 0, **none},
     ]
-    assert data["total"] == {"questions": 5, "answered": 4, "mastered": 0}
+    assert data["total"] == {"questions": 5, "answered": 4, "mastered": 0, **none}
 
 
 def test_dir_may_come_anywhere_after_the_subcommand(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -352,3 +353,50 @@ def test_showing_a_file_that_can_not_be_read_is_an_error(sample_notes: Path) -> 
     assert run("show", "basics.md:5", "--dir", str(sample_notes)).stderr == ""  # others unmentioned
     stats = run("stats", "--dir", str(sample_notes))
     assert stats.returncode == 0 and "pipe.md: a named pipe" in stats.stderr and "wide.md: UTF-16" in stats.stderr
+
+
+def test_due_lists_the_queue_and_rate_records_a_review(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (sample_notes / "basics.md").read_bytes()
+    assert main(["due", "--json", "--dir", str(sample_notes)]) == 0
+    queue = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(q["file"], q["title"], q["state"], q["due"], q["reps"]) for q in queue] == [
+        ("basics.md", "What is LoRA?", "new", None, 0),
+        ("basics.md", "什么是微调？", "new", None, 0),
+        ("basics.md", "Escape test", "new", None, 0),
+        ("topics/attention.md", "What is MQA?", "new", None, 0),
+    ]  # (no answer: not reviewed unless review_unanswered)
+    assert main(["rate", "--dir", str(sample_notes), "basics.md:5", "again"]) == 0
+    assert main(["rate", "--dir", str(sample_notes), "What is MQA?", "easy"]) == 0
+    capsys.readouterr()
+    assert main(["due", "--all", "--json", "--dir", str(sample_notes)]) == 0
+    rated = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["title"], r["state"], r["reps"]) for r in rated] == [
+        ("What is LoRA?", "learning", 1),
+        ("What is MQA?", "review", 1),
+    ]
+    assert all(r["due"] for r in rated)
+    assert main(["stats", "--json", "--dir", str(sample_notes)]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert total["reviewed"] == 2 and total["retention"] == 0.5
+    assert (sample_notes / "basics.md").read_bytes() == before  # reviews never go into a note
+    assert len((sample_notes / ".notesui" / "reviews.log").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_rate_refuses_what_is_not_one_question(sample_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rate", "--dir", str(sample_notes), "basics.md", "good"]) == 2  # a file
+    assert main(["rate", "--dir", str(sample_notes), "no such title", "good"]) == 1
+    assert main(["rate", "--dir", str(sample_notes), "basics.md:5", "superb"]) == 2
+    assert not (sample_notes / ".notesui" / "reviews.log").exists()
+
+
+def test_a_config_limits_new_questions_a_day(
+    sample_notes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("new_per_day = 1\nreview_unanswered = true\n", encoding="utf-8")
+    monkeypatch.setenv("NOTESUI_CONFIG", str(config))
+    assert main(["due", "--json", "--dir", str(sample_notes)]) == 0
+    assert [json.loads(line)["title"] for line in capsys.readouterr().out.splitlines()] == ["What is LoRA?"]
+    assert main(["rate", "--dir", str(sample_notes), "basics.md:5", "good"]) == 0
+    capsys.readouterr()
+    assert main(["due", "--json", "--dir", str(sample_notes)]) == 1  # one new a day: started today
