@@ -76,7 +76,8 @@ class NotesApp(App[None]):
             parse_later=self._parse_written,
         )
         hide = self.state.hide_mastered if self.state.hide_mastered is not None else self.config.hide_mastered
-        prefs = Prefs(hide, self.state.review_order or self.config.review_order)
+        order, config = self.state.review_order or self.config.review_order, self.config
+        prefs = Prefs(hide, order, config.new_per_day, config.review_unanswered)
         self.ctx = Context(self, self.session, Drafts(self.session.root), self.state, prefs)
         self.notesui_themes: list[str] = []
         self.collector = Collector()

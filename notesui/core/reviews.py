@@ -483,3 +483,12 @@ def review_stats(
         key: {"due": due, "reviewed": reviewed, "retention": round(recalled / recent, 4) if recent else None}
         for key, (due, reviewed, recent, recalled) in tallies.items()
     }
+
+
+def due_by(documents: Mapping[str, Document], links: Links, until: datetime) -> int:
+    """How many questions (not mastered) are due by ``until``."""
+    return sum(
+        1
+        for (rel, index), history in links.question.items()
+        if history.card is not None and history.card.due <= until and not documents[rel].headings[index].mastered
+    )

@@ -12,8 +12,9 @@ hear about changes through its signals, never by importing or calling the App:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 from textual.signal import Signal
@@ -24,6 +25,9 @@ from notesui.core.session import Session
 from notesui.core.store import Change, Conflict, Saved, WriteError
 from notesui.drafts import Drafts
 from notesui.state import Place, State, save_state
+
+if TYPE_CHECKING:
+    from notesui.core.reviews import History
 
 Notify = Callable[..., None]
 """A widget's ``notify``: how the helpers below tell the user what happened."""
@@ -44,6 +48,8 @@ class FilesChanged:
 class Prefs:
     hide_mastered: bool
     review_order: str  # "file" or "shuffled"
+    new_per_day: int = 20  # (from the config: new questions a review takes a day)
+    review_unanswered: bool = False
 
 
 class Context:
@@ -64,6 +70,7 @@ class Context:
         self.files_changed: Signal[FilesChanged] = Signal(owner, "files-changed")
         self.index_changed: Signal[None] = Signal(owner, "index-changed")
         self.prefs_changed: Signal[Prefs] = Signal(owner, "prefs-changed")
+        self.reviews_changed: Signal[None] = Signal(owner, "reviews-changed")
         session.subscribe(lambda changes, outside: self.files_changed.publish(FilesChanged(changes, outside)))
 
     @property
@@ -74,9 +81,10 @@ class Context:
 
     def set_prefs(self, *, hide_mastered: bool | None = None, review_order: str | None = None) -> None:
         """Change a preference: it is saved, and every screen hears of it."""
-        self.prefs = Prefs(
-            self.prefs.hide_mastered if hide_mastered is None else hide_mastered,
-            self.prefs.review_order if review_order is None else review_order,
+        self.prefs = replace(
+            self.prefs,
+            hide_mastered=self.prefs.hide_mastered if hide_mastered is None else hide_mastered,
+            review_order=self.prefs.review_order if review_order is None else review_order,
         )
         self.state.hide_mastered = self.prefs.hide_mastered
         self.state.review_order = self.prefs.review_order
@@ -109,6 +117,18 @@ class Context:
         if doc is None or not self.writable(doc, notify):
             return False
         return self._attempt(rel, lambda: self.session.mark(rel, headings, mastered), notify)
+
+    def rate(self, rel: str, heading: Heading, rating: int, notify: Notify) -> History | None:
+        """Record a review (``rating`` 1 again … 4 easy) in the review log; every screen hears."""
+        try:
+            history = self.session.rate(rel, heading, rating)
+        except OSError as error:
+            notify(
+                f"The review log can't be written ({error.strerror}): this review is not recorded.", severity="error"
+            )
+            return None
+        self.reviews_changed.publish(None)
+        return history
 
     @staticmethod
     def _attempt(rel: str, write: Callable[[], Saved | None], notify: Notify) -> bool:

@@ -5,7 +5,10 @@ A binding's ``tooltip`` is what the help says it does."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 APP = [
     Binding("q", "quit", "Quit", tooltip="quit"),
@@ -117,15 +120,26 @@ MAIN = [
     ),
 ]
 
+RATINGS = [
+    Binding("1", "rate(1)", "Again", tooltip="rate it: forgotten (shown again soon)"),
+    Binding("2", "rate(2)", "Hard", tooltip="rate it: recalled with difficulty"),
+    Binding("3", "rate(3)", "Good", tooltip="rate it: recalled"),
+    Binding(
+        "4", "rate(4)", "Easy", tooltip="rate it: recalled easily (the footer shows when each rating brings it back)"
+    ),
+]
+
 REVIEW = [
-    Binding("escape", "finish", "End", tooltip="end the review"),
+    Binding("escape", "finish", "End", tooltip="end the review (with a summary)"),
     HELP,
     Binding("space", "reveal", "Show answer", tooltip="show (or hide) the answer"),
-    Binding("m", "master", "Mastered", tooltip="mark it mastered and go on"),
+    *RATINGS,
+    Binding("q", "finish(True)", "Quit", show=False, tooltip="quit notesui (after the review's summary)"),
+    Binding("m", "master", "Mastered", tooltip="mark it mastered (never scheduled again) and go on"),
     Binding("n,right", "step(1)", "Next", tooltip="next question"),
     Binding("p,left", "step(-1)", "Previous", tooltip="previous question"),
     Binding("e", "edit", "Edit", tooltip="edit the question"),
-    Binding("o", "toggle_order", "Order", tooltip="file order or shuffled"),
+    Binding("o", "toggle_order", "Order", tooltip="new questions in file order or shuffled"),
 ]
 
 EDITOR = [
@@ -182,3 +196,13 @@ def help_markdown() -> str:
         "Press `escape` or `?` to close this help.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def relabel(node: DOMNode, labels: dict[str, str]) -> None:
+    """Give ``node``'s bindings for these keys new footer descriptions (each rating's next
+    interval, as Anki shows them); the footer redraws."""
+    bindings = node._bindings.key_to_bindings
+    for key, label in labels.items():
+        if key in bindings:
+            bindings[key] = [replace(binding, description=label) for binding in bindings[key]]
+    node.refresh_bindings()

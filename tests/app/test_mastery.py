@@ -124,10 +124,9 @@ async def test_a_review_session(sample_notes: Path) -> None:
     app = NotesApp(sample_notes)
     async with app.run_test(size=(110, 30)) as pilot:
         review = await start_review(pilot, "basics.md")
-        assert [c.titles[-1] for c in review.cards] == [
+        assert [c.titles[-1] for c in review.cards] == [  # (unanswered: only with review_unanswered)
             "What is LoRA?",
             "什么是微调？",
-            "Unanswered question",
             "Escape test",
         ]
 
@@ -146,10 +145,10 @@ async def test_a_review_session(sample_notes: Path) -> None:
         assert question() == "什么是微调？" and review.query_one("#review-answer").has_class("hidden")
         await pilot.press("n")
         await settle(pilot)
-        assert question() == "Unanswered question"
+        assert question() == "Escape test"
         await pilot.press("space")
         await settle(pilot)
-        assert "No answer yet" in review.query_one("#review-answer", PageView).source  # shown, not skipped
+        assert "Danger" in review.query_one("#review-answer", PageView).source
         await pilot.press("p")
         await settle(pilot)
         assert question() == "什么是微调？"
@@ -171,7 +170,7 @@ async def test_a_review_session(sample_notes: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         message = str(app.screen.query_one(".message", Static).render())
-        assert "Questions seen: 3" in message and "Newly mastered: 1" in message and "Left to master here: 3" in message
+        assert "Questions seen: 3" in message and "Newly mastered: 1" in message and "Left in this review: 2" in message
         await confirm(pilot)
         assert not isinstance(app.screen, ReviewScreen)
 
@@ -292,3 +291,60 @@ async def test_the_palette_offers_no_section_hidden_because_all_under_it_are_mas
     async with app.run_test(size=(110, 30)) as pilot:
         offered = await palette_with_mastered_hidden(pilot, "Group")
         assert "Groupz" in offered and "Groupy" not in offered
+
+
+async def test_ratings_after_the_answer_schedule_the_question_and_the_summary_counts_them(sample_notes: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from notesui.core.reviews import Schedule
+
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        review = await start_review(pilot, "basics.md")
+
+        def footer() -> dict[str, str]:
+            return {key.key: key.description for key in review.query(FooterKey)}
+
+        assert "3" not in footer()  # no rating before the answer is shown
+        await pilot.press("3")
+        await settle(pilot)
+        assert not (sample_notes / ".notesui" / "reviews.log").exists()
+        await pilot.press("space")
+        await settle(pilot)
+        labels = footer()
+        assert labels["1"].startswith("Again ") and labels["4"].startswith("Easy ")
+        assert labels["1"] != labels["4"]  # each rating says when it brings the question back
+        await pilot.press("3")  # good: recorded, and on to the next
+        await settle(pilot)
+        assert str(review.query_one("#review-question", Static).render()) == "什么是微调？"
+        await pilot.press("space", "1")
+        await settle(pilot)
+        schedule = Schedule.load(sample_notes)
+        assert sorted(r.rating for h in schedule.histories.values() for r in h.reviews) == [1, 3]
+        assert "<!--" not in (sample_notes / "basics.md").read_text(encoding="utf-8")  # nothing in the note
+        await pilot.press("q")  # asks first, with the summary
+        await settle(pilot)
+        message = str(app.screen.query_one(".message", Static).render())
+        assert "Rated: 1 again, 1 good" in message and "Questions seen: 3" in message  # (the third is shown)
+        await pilot.press("escape")  # keep reviewing
+        await settle(pilot)
+        assert app.screen is review
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        review = await start_review(pilot, "basics.md")  # the rated ones are not due yet: new ones left
+        assert [c.titles[-1] for c in review.cards] == ["Escape test"]
+
+
+async def test_nothing_to_review_closes_with_one_escape(sample_notes: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.toml"
+    config.write_text("new_per_day = 0\n", encoding="utf-8")
+    monkeypatch.setenv("NOTESUI_CONFIG", str(config))
+    from notesui.config import load_config
+
+    app = NotesApp(sample_notes, config=load_config())
+    async with app.run_test(size=(110, 30)) as pilot:
+        review = await start_review(pilot, "basics.md")
+        assert not review.cards and "Nothing to review" in str(review.query_one("#review-question", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen)

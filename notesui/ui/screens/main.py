@@ -290,11 +290,12 @@ class MainScreen(Screen[None]):
         if not self.is_current:
             return  # a dialog is already open: one question at a time
         entry, _, _ = self.selected()
-        review = ReviewScreen(self.ctx, review_cards(self.scope(entry)))
-        summary = await self.app.push_screen_wait(review)
+        cards, due = review_cards(self.ctx, self.scope(entry))
+        summary = await self.app.push_screen_wait(ReviewScreen(self.ctx, cards, due))
         if summary is not None and summary.seen:
             self.notify(
-                f"Review: {summary.seen} seen, {summary.newly_mastered} newly mastered, {summary.left} left.",
+                f"Review: {summary.seen} seen, {sum(summary.ratings)} rated, {summary.newly_mastered} newly "
+                f"mastered, {summary.due_tomorrow} due by tomorrow's end.",
                 timeout=6,
             )
 

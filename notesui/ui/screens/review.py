@@ -1,13 +1,17 @@
-"""``r``: review the questions not mastered yet, one at a time, answer hidden until asked.
+"""``r``: review what is due under the selection, one question at a time, answer hidden
+until asked, then rated (``1`` again … ``4`` easy) for the schedule (``core.reviews``).
 
-Each card is a ``HeadingRef``, so marks, edits and outside changes (which re-parse the file,
-insert questions above, rename or move it) never lose its place.
+The questions due now come first, most overdue first, then new ones up to today's limit (in
+file order or shuffled: ``o``). Each card is a ``HeadingRef``, so marks, edits and outside
+changes (which re-parse the file, insert questions above, rename or move it) never lose its
+place.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,6 +25,7 @@ from textual.widgets import Footer, Static
 
 from notesui.core.document import Document, Heading
 from notesui.core.refs import HeadingRef
+from notesui.core.reviews import RATINGS, describe_interval, due_by, end_of_day, review_queue, utc_now
 from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.context import Context, FilesChanged
@@ -34,14 +39,32 @@ from notesui.ui.widgets.viewer import PageView
 class Summary:
     seen: int
     newly_mastered: int
-    left: int
+    left: int  # cards not rated nor mastered
+    ratings: tuple[int, int, int, int] = (0, 0, 0, 0)  # again, hard, good, easy
+    due_tomorrow: int = 0  # questions due by the end of tomorrow (all notes)
+
+    def describe(self) -> str:
+        rated = ", ".join(f"{n} {name}" for n, name in zip(self.ratings, RATINGS) if n) or "none"
+        return (
+            f"Questions seen: {self.seen}\nRated: {rated}\nNewly mastered: {self.newly_mastered}\n"
+            f"Left in this review: {self.left}\nDue by the end of tomorrow: {self.due_tomorrow}"
+        )
 
 
-def review_cards(scope: list[tuple[Document, Heading | None]]) -> list[HeadingRef]:
-    """The questions not mastered yet in each (file, heading or None for all of it), in order."""
-    return [
-        HeadingRef.of(doc, heading) for doc, under in scope for heading in doc.questions(under) if not heading.mastered
-    ]
+def review_cards(ctx: Context, scope: list[tuple[Document, Heading | None]]) -> tuple[list[HeadingRef], int]:
+    """What ``r`` reviews in each (file, heading or None for all of it): the questions due now,
+    most overdue first, then new ones up to what is left of today's limit; and how many are due."""
+    questions = [(doc.rel, h) for doc, under in scope for h in doc.questions(under)]
+    session = ctx.session
+    due, new = review_queue(
+        questions,
+        session.links(),
+        session.schedule,
+        new_per_day=ctx.prefs.new_per_day,
+        unanswered=ctx.prefs.review_unanswered,
+    )
+    documents = session.documents
+    return [HeadingRef.of(documents[item.rel], item.heading) for item in due + new], len(due)
 
 
 class ReviewScreen(Screen[Summary]):
@@ -58,10 +81,11 @@ class ReviewScreen(Screen[Summary]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.REVIEW)
 
-    def __init__(self, ctx: Context, cards: list[HeadingRef], *, seed: int | None = None) -> None:
+    def __init__(self, ctx: Context, cards: list[HeadingRef], due: int = 0, *, seed: int | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.cards = list(cards)  # in file order; each follows its question as files change
+        self.cards = list(cards)  # due ones first; each follows its question as files change
+        self.due = due  # how many of the cards are due (the rest are new)
         self.shuffled = ctx.prefs.review_order == "shuffled"
         self.random = random.Random(seed)
         self.order = self._ordered()  # the card numbers in the order they are shown
@@ -69,12 +93,14 @@ class ReviewScreen(Screen[Summary]):
         self.revealed = False
         self.seen: set[int] = set()
         self.mastered: set[int] = set()
+        self.rated: dict[int, int] = {}  # card number -> its last rating
 
     def _ordered(self) -> list[int]:
-        order = list(range(len(self.cards)))
+        """Due cards as the queue has them; new ones in file order or shuffled."""
+        new = list(range(self.due, len(self.cards)))
         if self.shuffled:
-            self.random.shuffle(order)
-        return order
+            self.random.shuffle(new)
+        return list(range(self.due)) + new
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-progress", markup=False)
@@ -82,7 +108,7 @@ class ReviewScreen(Screen[Summary]):
         yield Static("", id="review-question", markup=False)
         yield Static("", id="review-hint", markup=False)
         yield PageView(id="review-answer", classes="hidden")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # (the ratings need the room; ctrl+p is in the help)
 
     def on_mount(self) -> None:
         self.ctx.files_changed.subscribe(self, self._files_changed)
@@ -103,7 +129,9 @@ class ReviewScreen(Screen[Summary]):
     def show_card(self) -> None:
         number = self.number
         if number is None:
-            self.query_one("#review-question", Static).update("Nothing to review here: every question is mastered.")
+            self.query_one("#review-question", Static).update(
+                "Nothing to review here: nothing is due, and no new question is left for today."
+            )
             self.query_one("#review-hint", Static).update("Press escape to go back.")
             self.query_one("#review-progress", Static).update("Review")
             return
@@ -111,8 +139,9 @@ class ReviewScreen(Screen[Summary]):
         self.seen.add(number)
         order = "shuffled" if self.shuffled else "in file order"
         done = f" · {len(self.mastered)} newly mastered" if self.mastered else ""
+        kind = "due" if number < self.due else f"new, {order}"
         self.query_one("#review-progress", Static).update(
-            f"Review · {self.position + 1}/{len(self.order)} · {order}{done}"
+            f"Review · {self.position + 1}/{len(self.order)} · {kind} · {self.due} due{done}"
         )
         found = self.current()
         if found is None:
@@ -133,8 +162,35 @@ class ReviewScreen(Screen[Summary]):
         answer = self.query_one("#review-answer", PageView)
         answer.show_markdown(source)
         answer.set_class(not self.revealed, "hidden")
-        hint = "" if self.revealed else "space shows the answer · m mastered · n next · p previous"
+        if self.revealed:
+            hint = "rate it: 1 again · 2 hard · 3 good · 4 easy (when each brings it back: below)"
+        else:
+            hint = "space shows the answer · m mastered · n next · p previous"
         self.query_one("#review-hint", Static).update(hint)
+        self._label_ratings()
+
+    def _label_ratings(self) -> None:
+        """The footer's ratings say when each would bring the question back (as in Anki)."""
+        found = self.current()
+        if not self.revealed or found is None:
+            self.refresh_bindings()
+            return
+        session = self.ctx.session
+        history = session.links().of(found[0].rel, found[1])
+        now = utc_now()
+        labels = {
+            str(
+                rating
+            ): f"{name.capitalize()} {describe_interval(now, session.schedule.next_due(history, rating, now))}"
+            for rating, name in enumerate(RATINGS, 1)
+        }
+        keys.relabel(self, labels)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rate":  # only once the answer is shown, and not for a mastered question
+            found = self.current()
+            return self.revealed and found is not None and not found[1].mastered
+        return True
 
     @on(PageView.Rendered)
     def _rendered(self, event: PageView.Rendered) -> None:
@@ -156,6 +212,24 @@ class ReviewScreen(Screen[Summary]):
         self.revealed = False
         self.show_card()
 
+    def action_rate(self, rating: int) -> None:
+        found = self.current()
+        number = self.number
+        if found is None or number is None or not self.revealed or found[1].mastered:
+            return
+        if self.ctx.rate(found[0].rel, found[1], rating, self.notify) is None:
+            return
+        self.rated[number] = rating
+        self._next_or_end()
+
+    def _next_or_end(self) -> None:
+        if self.position < len(self.order) - 1:
+            self.action_step(1)
+        else:
+            self.revealed = False
+            self.show_card()
+            self.notify("That was the last question: escape ends the review.")
+
     def action_master(self) -> None:
         found = self.current()
         number = self.number
@@ -166,11 +240,7 @@ class ReviewScreen(Screen[Summary]):
             if not self.ctx.set_mastered(doc.rel, [heading], True, self.notify):
                 return
             self.mastered.add(number)
-        if self.position < len(self.order) - 1:
-            self.action_step(1)
-        else:
-            self.show_card()
-            self.notify("That was the last question: escape ends the review.")
+        self._next_or_end()
 
     @work(group="ask")
     async def action_edit(self) -> None:
@@ -190,18 +260,41 @@ class ReviewScreen(Screen[Summary]):
         self.show_card()
 
     def summary(self) -> Summary:
-        return Summary(len(self.seen), len(self.mastered), len(self.cards) - len(self.mastered))
+        ratings = [0, 0, 0, 0]
+        for rating in self.rated.values():
+            ratings[rating - 1] += 1
+        left = len(self.cards) - len(self.mastered | set(self.rated))
+        session = self.ctx.session
+        tomorrow = due_by(session.documents, session.links(), end_of_day(utc_now()) + timedelta(days=1))
+        return Summary(
+            len(self.seen), len(self.mastered), left, (ratings[0], ratings[1], ratings[2], ratings[3]), tomorrow
+        )
 
     @work(group="ask")
-    async def action_finish(self) -> None:
+    async def action_finish(self, quit_app: bool = False) -> None:
+        """End the review with its summary (``quit_app``: then quit notesui, once confirmed)."""
         if not self.is_current:
             return  # a dialog is already open: one question at a time
         summary = self.summary()
-        message = (
-            f"Questions seen: {summary.seen}\nNewly mastered: {summary.newly_mastered}\n"
-            f"Left to master here: {summary.left}"
+        if not self.cards:
+            self.dismiss(summary)  # (nothing was reviewed: one escape closes)
+            if quit_app:
+                self.app.exit()
+            return
+        if quit_app:
+            choice = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    "Quit?", summary.describe(), [("Quit notesui", "quit"), ("Keep reviewing", "back")], cancel="back"
+                )
+            )
+            if choice != "quit":
+                return
+            self.dismiss(summary)
+            self.app.exit()
+            return
+        await self.app.push_screen_wait(
+            ChoiceScreen("Review finished", summary.describe(), [("Done", "done")], cancel="done")
         )
-        await self.app.push_screen_wait(ChoiceScreen("Review finished", message, [("Done", "done")], cancel="done"))
         self.dismiss(summary)
 
     # -- changes ----------------------------------------------------------------------
