@@ -348,3 +348,23 @@ async def test_nothing_to_review_closes_with_one_escape(sample_notes: Path, tmp_
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_the_header_and_the_outline_say_what_is_due_today(sample_notes: Path) -> None:
+    from datetime import timedelta
+
+    from notesui.core.reviews import utc_now
+
+    app = NotesApp(sample_notes)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "basics.md", "What is LoRA?")
+        assert "due" not in app.screen.sub_title
+        doc = app.session.documents["basics.md"]
+        lora = next(h for h in doc.headings if h.title == "What is LoRA?")
+        app.session.rate("basics.md", lora, 1, utc_now() - timedelta(days=2))  # again, two days ago: due
+        app.ctx.reviews_changed.publish(None)
+        await settle(pilot)
+        assert app.screen.sub_title.endswith("· 1 due today")
+        labels = tree_labels(app)
+        assert any(label.startswith("basics.md") and label.endswith("· 1 due") for label in labels), labels
+        assert any(label.startswith("Basics") and label.endswith("· 1 due") for label in labels), labels

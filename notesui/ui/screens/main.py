@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from notesui.core.document import Document, Heading
 from notesui.core.edits import DeleteSection, InsertQuestion
 from notesui.core.refs import HeadingRef
+from notesui.core.reviews import end_of_day, utc_now
 from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.commands import Jump, JumpProvider, MainCommands
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.ctx.files_changed.subscribe(self, self._files_changed, immediate=True)
         self.ctx.prefs_changed.subscribe(self, self._prefs_changed, immediate=True)
+        self.ctx.reviews_changed.subscribe(self, lambda _: self._update_progress() if self.opened else None)
         self._open()
 
     # -- opening ------------------------------------------------------------------------
@@ -384,12 +386,29 @@ class MainScreen(Screen[None]):
             )
             self.query_one("#progress-bar", ProgressBar).update(total=len(notebook.documents), progress=done)
             return
-        self.sub_title = f"{self.ctx.root.name} · {counts.mastered}/{counts.questions} mastered"
+        due = self._due_today()
+        self.sub_title = f"{self.ctx.root.name} · {counts.mastered}/{counts.questions} mastered" + (
+            f" · {due} due today" if due else ""
+        )
         hidden = " · mastered hidden (H)" if self.ctx.prefs.hide_mastered else ""
         self.query_one("#progress-label", Static).update(
             f"{counts.mastered}/{counts.questions} mastered · {counts.answered} answered{hidden}"
         )
         self.query_one("#progress-bar", ProgressBar).update(total=max(counts.questions, 1), progress=counts.mastered)
+
+    def _due_today(self) -> int:
+        """The questions due for review by the end of today (the header says how many; the
+        outline's counts say where)."""
+        session = self.ctx.session
+        due: dict[str, list[int]] = {}
+        if session.schedule.histories:
+            until = end_of_day(utc_now())
+            for (rel, index), history in session.links().question.items():
+                card, heading = history.card, session.documents[rel].headings[index]
+                if card is not None and card.due <= until and not heading.mastered:
+                    due.setdefault(rel, []).append(index)
+        self.query_one(OutlineTree).show_due(due)
+        return sum(map(len, due.values()))
 
     def action_focus_outline(self) -> None:
         self.query_one(OutlineTree).focus()

@@ -24,7 +24,7 @@ from notesui.ui import keys
 from notesui.ui.widgets.paint import StyleOncePerPaint
 
 Kind = Literal["folder", "file", "heading"]
-_COUNTS = re.compile(r"  (?:\d+/\d+|…)$")
+_COUNTS = re.compile(r"  (?:\d+/\d+(?: · \d+ due)?|…)$")
 """The counts at the end of a branch's label (see ``_progress``)."""
 
 
@@ -37,9 +37,12 @@ class Entry:
     index: int | None = None
 
 
-def _progress(counts: Counts | None) -> Text:
-    """``mastered/questions``, or an ellipsis while they are being counted."""
-    return Text(f"  {counts.mastered}/{counts.questions}" if counts else "  …", style="dim")
+def _progress(counts: Counts | None, due: int = 0) -> Text:
+    """``mastered/questions`` (and how many are due for review today), or an ellipsis while
+    they are being counted."""
+    if counts is None:
+        return Text("  …", style="dim")
+    return Text(f"  {counts.mastered}/{counts.questions}" + (f" · {due} due" if due else ""), style="dim")
 
 
 def _has_headings(doc: Document) -> bool:
@@ -76,6 +79,7 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
         self._shown: dict[str, Document] = {}
         self._pending: Entry | None = None  # where the cursor goes on the next refresh
         self.hide_mastered = False
+        self.due: dict[str, list[int]] = {}  # file -> indexes of its headings due for review today
         self.show_root = False
         self.auto_expand = True
         self.guide_depth = 3
@@ -102,7 +106,9 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
         assert self.notebook is not None
         label = Text(one_line(folder.name or str(self.notebook.root)), style="bold")
         reading = bool(self.notebook.pending(folder.rel))
-        return label + _progress(None if reading else self.notebook.counts(folder.rel))
+        prefix = folder.rel + "/" if folder.rel else ""
+        due = sum(len(indexes) for rel, indexes in self.due.items() if rel.startswith(prefix))
+        return label + _progress(None if reading else self.notebook.counts(folder.rel), due)
 
     def _file_label(self, doc: Document) -> Text:
         name = one_line(doc.rel.rsplit("/", 1)[-1])
@@ -111,7 +117,7 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
         label = Text(name)
         if doc.error:
             label = Text.assemble(("⚠ ", "bold yellow"), label)
-        return label + _progress(count(doc) if doc.parsed else None)
+        return label + _progress(count(doc) if doc.parsed else None, len(self.due.get(doc.rel, ())))
 
     def _heading_label(self, doc: Document, heading: Heading) -> Text:
         title = one_line(heading.title) or "(untitled)"
@@ -119,7 +125,9 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
             label = Text(title, style="bold")
             if heading.has_answer:
                 label = Text.assemble(("✓ " if heading.mastered else "• ", "green"), label)
-            return label + _progress(count(doc, heading))
+            end = heading.section.end_line
+            due = sum(1 for i in self.due.get(doc.rel, ()) if heading.index <= i and doc.headings[i].line < end)
+            return label + _progress(count(doc, heading), due)
         if heading.mastered:
             return Text.assemble(("✓ ", "bold green"), (title, ""))
         if not heading.has_answer:
@@ -153,6 +161,27 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
                     node.set_label(self._folder_label(folder))
                 for child in node.children:
                     walk(child)
+
+        walk(self.root)
+
+    def show_due(self, due: dict[str, list[int]]) -> None:
+        """The questions due for review today, by file: the counts on branches say so."""
+        if due == self.due:
+            return
+        self.due = due
+
+        def walk(node: TreeNode[Entry]) -> None:
+            entry = node.data
+            if entry is not None and entry.kind == "folder" and self.notebook is not None:
+                if (folder := self.notebook.folder(entry.rel)) is not None:
+                    node.set_label(self._folder_label(folder))
+            elif entry is not None and (doc := self._doc(entry.rel)) is not None:
+                if entry.kind == "file" and doc.parsed:
+                    node.set_label(self._file_label(doc))
+                elif entry.kind == "heading" and (heading := doc.heading(entry.index)) is not None:
+                    node.set_label(self._heading_label(doc, heading))
+            for child in node.children:
+                walk(child)
 
         walk(self.root)
 
