@@ -539,7 +539,7 @@ def cmd_due(options: argparse.Namespace) -> int:
         when = card.due.isoformat(timespec="seconds") if card is not None else None
         state = history.state if history is not None else "new"
         if options.json:
-            reps = len(history.reviews) if history is not None else 0
+            reps = history.count if history is not None else 0
             out_json(
                 {
                     "file": rel,

@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import uuid
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 from notesui.core.document import Document, Heading
 from notesui.core.files import digest
@@ -88,7 +91,25 @@ class Review:
     history: str
     at: datetime
     rating: int  # 1 again … 4 easy
-    where: Where
+    place: Where | tuple[str, ...]  # (as read: the reference's fields, read when needed)
+
+    @property
+    def where(self) -> Where:
+        """Where the question was (a reference that can't be read is nowhere: it matches
+        no question)."""
+        if isinstance(self.place, Where):
+            return self.place
+        file, path, occurrence, title, answer = self.place
+        try:
+            rel, titles = _json_strings(file, '"', '"'), _json_strings(path, "[", "]")
+            number = int(occurrence)
+        except ValueError:
+            rel, titles, number = "", [], 0
+        if not isinstance(rel, str) or not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+            rel, titles = "", []
+        where = Where(rel, tuple(titles), number, title, answer)
+        object.__setattr__(self, "place", where)
+        return where
 
 
 class BadLine(ValueError):
@@ -96,18 +117,13 @@ class BadLine(ValueError):
 
 
 def format_review(review: Review, card: Card | None = None) -> str:
-    where = review.where
     fields = [
         FORMAT,
         review.id,
         review.history,
         review.at.astimezone(UTC).isoformat(timespec="milliseconds"),
         RATINGS[review.rating - 1],
-        json.dumps(where.file, ensure_ascii=False),
-        json.dumps(list(where.path), ensure_ascii=False),
-        str(where.occurrence),
-        where.title,
-        where.answer,
+        *_fields(review.where),
     ]
     if card is not None:
         fields += [card.state.name.lower(), card.due.isoformat(timespec="seconds") if card.due else ""]
@@ -125,16 +141,29 @@ def parse_review(line: str) -> Review:
         raise BadLine(f"unknown rating {rating!r}")
     try:
         when = datetime.fromisoformat(at)
-        titles = json.loads(path)
-        rel = json.loads(file)
-        number = int(occurrence)
     except ValueError as error:
         raise BadLine(str(error)) from None
     if when.tzinfo is None:
         raise BadLine("a time without its zone")
-    if not isinstance(rel, str) or not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+    if not (file[:1] == '"' and path[:1] == "[" and occurrence.isdigit()):
         raise BadLine("a malformed reference")
-    return Review(rid, history, when, RATINGS.index(rating) + 1, Where(rel, tuple(titles), number, title, answer))
+    return Review(rid, history, when, RATINGS.index(rating) + 1, (file, path, occurrence, title, answer))
+
+
+def _json_strings(field: str, opening: str, closing: str) -> object:
+    """A JSON string or list of strings as ``format_review`` writes them; the quick way when
+    nothing in it is escaped (the log's lines are read 100,000 at a time)."""
+    if "\\" in field or not (field.startswith(opening) and field.endswith(closing)):
+        return json.loads(field)
+    if opening == '"':
+        return field[1:-1] if len(field) >= 2 and '"' not in field[1:-1] else json.loads(field)
+    inner = field[1:-1]
+    if not inner:
+        return []
+    if not (inner.startswith('"') and inner.endswith('"')):
+        return json.loads(field)
+    parts = inner[1:-1].split('", "')
+    return parts if all('"' not in part for part in parts) else json.loads(field)
 
 
 class ReviewLog:
@@ -143,14 +172,22 @@ class ReviewLog:
     def __init__(self, root: str | Path) -> None:
         self.path = Path(root) / LOG
 
+    def read_bytes(self) -> bytes:
+        """The log as it is (empty when there is none yet); OSError when it can't be read."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
     def read(self) -> tuple[list[Review], list[str]]:
         """Every review in the log, once; and what was skipped, for the user."""
         try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return [], []
+            return self.parse(self.read_bytes())
         except OSError as error:
             return [], [f"{LOG} can't be read ({error.strerror}): reviews are not shown"]
+
+    @staticmethod
+    def parse(data: bytes) -> tuple[list[Review], list[str]]:
         reviews: list[Review] = []
         problems: list[str] = []
         seen: dict[str, str] = {}  # id -> its line
@@ -173,8 +210,9 @@ class ReviewLog:
             reviews.append(review)
         return reviews, problems
 
-    def append(self, line: str) -> None:
-        """Add ``line`` at the end, on a line of its own, on disk before returning."""
+    def append(self, line: str) -> bytes:
+        """Add ``line`` at the end, on a line of its own, on disk before returning; the bytes
+        written."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -184,28 +222,48 @@ class ReviewLog:
                 with open(self.path, "rb") as reader:
                     reader.seek(size - 1)
                     glue = b"" if reader.read(1) == b"\n" else b"\n"
-            os.write(fd, glue + line.encode("utf-8") + b"\n")
+            written = glue + line.encode("utf-8") + b"\n"
+            os.write(fd, written)
             os.fsync(fd)
+            return written
         finally:
             os.close(fd)
 
 
 @dataclass(eq=False)
 class History:
-    """Every review of one question, and the FSRS card they leave."""
+    """Every review of one question (when, and how it was rated), its latest in full, and the
+    FSRS card they leave."""
 
     id: str
-    reviews: list[Review] = field(default_factory=list)
     card: Card | None = None
+    times: array[float] = field(default_factory=lambda: array("d"))  # review times (POSIX), in order
+    ratings: bytearray = field(default_factory=bytearray)  # 1–4, in the same order
+    last: Review | None = None  # the latest review
+
+    def add(self, review: Review) -> None:
+        self.times.append(review.at.timestamp())
+        self.ratings.append(review.rating)
+        self.last = review
 
     @property
     def where(self) -> Where:
         """Where the question was at its latest review."""
-        return self.reviews[-1].where
+        assert self.last is not None
+        return self.last.where
+
+    @property
+    def count(self) -> int:
+        return len(self.times)
 
     @property
     def first(self) -> datetime:
-        return self.reviews[0].at
+        return datetime.fromtimestamp(self.times[0], UTC)
+
+    def since(self, when: datetime) -> list[int]:
+        """The ratings of the reviews at or after ``when``."""
+        start = bisect_left(self.times, when.timestamp())
+        return list(self.ratings[start:])
 
     @property
     def state(self) -> str:
@@ -224,6 +282,80 @@ class Links:
         return self.question.get((rel, heading.index))
 
 
+KEPT_FORMAT = 2
+"""The kept replay's format (another one is replayed afresh)."""
+
+
+def _packed(histories: Mapping[str, History]) -> tuple[object, ...]:
+    """The histories as a few flat lists (a pickle of them loads ten times faster)."""
+    ids, cards, lasts, counts = [], [], [], array("q")
+    times, ratings = array("d"), bytearray()
+    for history in histories.values():
+        card, last = history.card, history.last
+        assert card is not None and last is not None
+        ids.append(history.id)
+        cards.append(
+            (
+                card.state.value,
+                card.step,
+                card.stability,
+                card.difficulty,
+                card.due.timestamp(),
+                card.last_review.timestamp() if card.last_review else None,
+            )
+        )
+        place = last.place if isinstance(last.place, tuple) else _fields(last.place)
+        lasts.append((last.id, last.at.timestamp(), last.rating, place))
+        counts.append(len(history.times))
+        times.extend(history.times)
+        ratings.extend(history.ratings)
+    return ids, cards, lasts, counts, times, bytes(ratings)
+
+
+def _unpacked(packed: tuple[object, ...]) -> dict[str, History]:
+    ids, cards, lasts, counts, times, ratings = packed
+    histories: dict[str, History] = {}
+    at = 0
+    for hid, card, last, count in zip(ids, cards, lasts, counts, strict=True):  # type: ignore[call-overload]
+        state, step, stability, difficulty, due, reviewed = card
+        history = History(
+            hid,
+            Card(
+                _card_id(hid),
+                State(state),
+                step,
+                stability,
+                difficulty,
+                datetime.fromtimestamp(due, UTC),
+                datetime.fromtimestamp(reviewed, UTC) if reviewed is not None else None,
+            ),
+            times[at : at + count],  # type: ignore[index]
+            bytearray(ratings[at : at + count]),  # type: ignore[index]
+        )
+        rid, when, rating, place = last
+        history.last = Review(rid, hid, datetime.fromtimestamp(when, UTC), rating, place)
+        histories[hid] = history
+        at += count
+    return histories
+
+
+def _fields(where: Where) -> tuple[str, ...]:
+    """A reference as the log's fields."""
+    return (
+        json.dumps(where.file, ensure_ascii=False),
+        json.dumps(list(where.path), ensure_ascii=False),
+        str(where.occurrence),
+        where.title,
+        where.answer,
+    )
+
+
+def _kept_path(cache_dir: Path | None, root: str | Path) -> Path | None:
+    if cache_dir is None:
+        return None
+    return cache_dir / "reviews" / f"{digest(str(Path(root).resolve()).encode())[:16]}.pickle"
+
+
 def scheduler() -> Scheduler:
     return Scheduler(enable_fuzzing=False)  # (a replay gives the dates the review gave)
 
@@ -240,17 +372,63 @@ class Schedule:
         self.histories: dict[str, History] = {}
         self.problems = list(problems)
         self._known: set[Ref] | None = None  # the questions at the last link
+        self._log: tuple[int, str] | None = None  # the log's size and digest, as replayed here
+        self.changed = False  # reviews recorded since it was loaded
         for review in sorted(reviews, key=lambda r: (r.at, r.id)):
             self._replay(self.histories.setdefault(review.history, History(review.history)), review)
 
     @classmethod
-    def load(cls, root: str | Path) -> Schedule:
-        return cls(*ReviewLog(root).read())
+    def load(cls, root: str | Path, cache_dir: Path | None = None) -> Schedule:
+        """The schedule of ``root``'s log: replayed, or as kept in ``cache_dir`` by the last
+        replay of the same log (``keep``)."""
+        log = ReviewLog(root)
+        try:
+            data = log.read_bytes()
+        except OSError as error:
+            return cls((), [f"{LOG} can't be read ({error.strerror}): reviews are not shown"])
+        key = digest(data)
+        kept = _kept_path(cache_dir, root)
+        if kept is not None:
+            try:
+                format_, kept_key, histories, problems = pickle.loads(kept.read_bytes())
+            except Exception:
+                format_ = None
+            if format_ == KEPT_FORMAT and kept_key == key:
+                schedule = cls((), problems)
+                schedule.histories = _unpacked(histories)
+                schedule._log = (len(data), key)
+                return schedule
+        schedule = cls(*log.parse(data))
+        schedule._log = (len(data), key)
+        schedule.keep(root, cache_dir)
+        return schedule
+
+    def keep(self, root: str | Path, cache_dir: Path | None) -> None:
+        """Keep the replay in ``cache_dir`` for the next load of the same log (nothing when
+        the log changed under this schedule: its next load replays it)."""
+        kept = _kept_path(cache_dir, root)
+        if kept is None or self._log is None:
+            return
+        size, key = self._log
+        try:
+            try:
+                now = ReviewLog(root).path.stat().st_size
+            except FileNotFoundError:
+                now = 0
+            if now != size:
+                return  # written by another program since
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+            packed = _packed(self.histories)
+            temporary.write_bytes(pickle.dumps((KEPT_FORMAT, key, packed, self.problems), protocol=5))
+            os.replace(temporary, kept)
+        except OSError:
+            pass  # only a head start for the next load
 
     def _replay(self, history: History, review: Review) -> None:
         card = history.card or Card(card_id=_card_id(history.id), due=review.at)
         history.card, _ = self.scheduler.review_card(card, Rating(review.rating), review_datetime=review.at)
-        history.reviews.append(review)
+        history.add(review)
 
     def rate(
         self,
@@ -267,10 +445,15 @@ class Schedule:
         rid = uuid.uuid4().hex
         history = history or History(rid)
         review = Review(rid, history.id, at, rating, Where.of(doc, heading))
-        if history.reviews and at < history.reviews[-1].at:
+        if history.last is not None and at < history.last.at:
             raise ValueError("a review before the question's latest one")
         self._replay(history, review)
-        ReviewLog(root).append(format_review(review, history.card))
+        written = ReviewLog(root).append(format_review(review, history.card))
+        self.changed = True
+        if self._log is not None:  # (the log as it is now: what was replayed, and this)
+            size = self._log[0]
+            log = ReviewLog(root).read_bytes()
+            self._log = (len(log), digest(log)) if len(log) == size + len(written) else None
         self.histories[history.id] = history
         return history
 
@@ -315,7 +498,7 @@ class Schedule:
             if (doc.rel, h.index) not in taken and (known is None or ref not in known)
         ]
         answers: dict[str, list[Question]] = {}
-        for history in sorted(orphans, key=lambda h: h.reviews[-1].at, reverse=True):
+        for history in sorted(orphans, key=lambda h: h.times[-1], reverse=True):
             fits: list[Question]
             if chosen is not None and history.id in chosen:  # the user said which (or none)
                 pick = chosen[history.id]
@@ -470,15 +653,15 @@ def review_stats(
     for (rel, index), history in links.question.items():
         heading = documents[rel].headings[index]
         due = not heading.mastered and history.card is not None and history.card.due <= now
-        recent = [r for r in history.reviews if r.at >= since]
+        recent = history.since(since)
         for key in (rel, None):
             tally = tallies[key]
             tally[0] += due
-            tally[1] += len(history.reviews)
+            tally[1] += history.count
             tally[2] += len(recent)
-            tally[3] += sum(1 for r in recent if r.rating > 1)
+            tally[3] += sum(1 for rating in recent if rating > 1)
     for history in links.orphans + [h for h, _ in links.ambiguous]:  # their reviews count in the total
-        tallies[None][1] += len(history.reviews)
+        tallies[None][1] += history.count
     return {
         key: {"due": due, "reviewed": reviewed, "retention": round(recalled / recent, 4) if recent else None}
         for key, (due, reviewed, recent, recalled) in tallies.items()

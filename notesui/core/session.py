@@ -209,6 +209,7 @@ class Session:
         parse_later: Callable[[str, bytes], object] | None = None,
     ) -> None:
         self.root = Path(root)
+        self.cache_dir = cache_dir
         self.notebook = Notebook(self.root, ParseCache(cache_dir) if cache_dir is not None else None)
         self.store = Store(self.root, user_locks=user_locks)
         self.indexer = Indexer(on_indexed, IndexCache(cache_dir, self.root) if cache_dir is not None else None)
@@ -270,7 +271,7 @@ class Session:
         if self._schedule is None:
             from notesui.core.reviews import Schedule  # (fsrs only when reviews are used)
 
-            self._schedule = Schedule.load(self.root)
+            self._schedule = Schedule.load(self.root, self.cache_dir)
             self._notices += self._schedule.problems
         return self._schedule
 
@@ -306,6 +307,8 @@ class Session:
         self.indexer.stop(None if wait else 0)
         if self.notebook.cache is not None:
             self.notebook.cache.close()
+        if self._schedule is not None and self._schedule.changed:
+            self._schedule.keep(self.root, self.cache_dir)  # (the next start needs no replay)
 
     # -- the one way changes come in -----------------------------------------------------
 

@@ -320,7 +320,7 @@ async def test_ratings_after_the_answer_schedule_the_question_and_the_summary_co
         await pilot.press("space", "1")
         await settle(pilot)
         schedule = Schedule.load(sample_notes)
-        assert sorted(r.rating for h in schedule.histories.values() for r in h.reviews) == [1, 3]
+        assert sorted(r for h in schedule.histories.values() for r in h.ratings) == [1, 3]
         assert "<!--" not in (sample_notes / "basics.md").read_text(encoding="utf-8")  # nothing in the note
         await pilot.press("q")  # asks first, with the summary
         await settle(pilot)

@@ -105,7 +105,7 @@ def test_lines_that_are_not_reviews_are_reported_skipped_and_never_rewritten(tmp
     log.write_text("\n".join([good, "garbage", reused, bad_rating, good, "r1\tonly\tthree"]) + "\n", encoding="utf-8")
     before = log.read_bytes()
     loaded = Schedule.load(tmp_path)
-    assert len(loaded.histories) == 1 and len(next(iter(loaded.histories.values())).reviews) == 1
+    assert len(loaded.histories) == 1 and next(iter(loaded.histories.values())).count == 1
     assert len(loaded.problems) == 4
     assert any("line 2" in p for p in loaded.problems) and any("already used" in p for p in loaded.problems)
     assert log.read_bytes() == before
@@ -128,7 +128,7 @@ def test_two_machines_logs_merged_as_a_union_of_lines_replay_as_one(tmp_path: Pa
     merged = Schedule.load(tmp_path)
     assert not merged.problems
     lora = next(h for h in merged.histories.values() if h.where.title_text == "什么是 LoRA？")
-    assert [r.rating for r in lora.reviews] == [3, 1]  # the shared review once, in time order
+    assert list(lora.ratings) == [3, 1]  # the shared review once, in time order
     assert len(merged.histories) == 2
 
 
@@ -157,7 +157,14 @@ def test_a_review_line_reads_back_as_written(title: str, rating: int, seconds: i
     from notesui.core.reviews import Review, Where
 
     review = Review("id1", "h1", T0 + timedelta(seconds=seconds), rating, Where.of(doc, doc.headings[0]))
-    assert parse_review(format_review(review)) == review
+    read = parse_review(format_review(review))
+    assert (read.id, read.history, read.at, read.rating, read.where) == (
+        review.id,
+        review.history,
+        review.at,
+        review.rating,
+        review.where,
+    )
     del schedule
 
 
@@ -257,3 +264,39 @@ def test_the_queue_is_due_most_overdue_first_then_new_up_to_the_daily_limit(tmp_
     _, new = review_queue(questions, links, schedule, T0, new_per_day=20, unanswered=True)
     titles = [i.heading.title for i in new]
     assert "没有答案？" in titles and "已掌握" not in " ".join(titles) and "Q1？" not in titles
+
+
+# -- the kept replay -------------------------------------------------------------------------
+
+
+def _state(schedule: Schedule) -> dict[str, tuple[object, ...]]:
+    return {
+        hid: (h.card.to_dict(), list(h.times), list(h.ratings), h.where, h.last.id, h.last.at)  # type: ignore[union-attr]
+        for hid, h in schedule.histories.items()
+    }
+
+
+def test_a_kept_replay_loads_as_the_log_replayed_and_follows_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    root = tmp_path / "notes"
+    documents = docs(**{"a.md": NOTES})
+    live = Schedule.load(root, cache)
+    for n, title in enumerate(["什么是 LoRA？", "什么是 RLHF？", "什么是 LoRA？"]):
+        rate(live, root, documents, title, n % 4 + 1, T0 + timedelta(days=n))
+    assert live.changed
+    live.keep(root, cache)
+    with monkeypatch.context() as patch:
+        patch.setattr(Schedule, "_replay", lambda *args: pytest.fail("replayed although kept"))
+        kept = Schedule.load(root, cache)
+    assert _state(kept) == _state(Schedule.load(root)) == _state(live)
+    kept_file = next((cache / "reviews").glob("*.pickle"))
+    # another program (a sync) adds a line: the kept replay is not used, the log is replayed
+    other = Schedule.load(root)
+    rate(other, root, documents, "什么是 QLoRA？", 4, T0 + timedelta(days=9))
+    assert len(Schedule.load(root, cache).histories) == 3
+    live.keep(root, cache)  # (stale: the log changed under it) nothing kept
+    assert len(Schedule.load(root, cache).histories) == 3
+    kept_file.write_bytes(b"not a pickle")  # a broken kept file: replayed
+    assert _state(Schedule.load(root, cache)) == _state(Schedule.load(root))
