@@ -488,14 +488,14 @@ class Schedule:
                 continue
             taken.add((found[0], found[1].index))
             links.question[(found[0], found[1].index)] = history
-        known, self._known = self._known, {ref for doc in documents.values() for ref, _ in _refs(doc)}
+        refs = {(doc.rel, h.index): ref for doc in documents.values() for ref, h in _refs(doc)}
+        known, self._known = self._known, set(refs.values())
         if not orphans:
             return links
         free = [
-            (doc.rel, h)
-            for doc in documents.values()
-            for ref, h in _refs(doc)
-            if (doc.rel, h.index) not in taken and (known is None or ref not in known)
+            (rel, documents[rel].headings[index])
+            for (rel, index), ref in refs.items()
+            if (rel, index) not in taken and (known is None or ref not in known)
         ]
         answers: dict[str, list[Question]] = {}
         for history in sorted(orphans, key=lambda h: h.times[-1], reverse=True):
@@ -513,6 +513,8 @@ class Schedule:
                 links.ambiguous.append((history, fits))
             else:
                 links.orphans.append(history)
+        # a question an unplaced history could be is not "there unchanged" next time either
+        self._known -= {refs[(rel, h.index)] for _, fits in links.ambiguous for rel, h in fits}
         return links
 
     @staticmethod

@@ -368,3 +368,34 @@ async def test_the_header_and_the_outline_say_what_is_due_today(sample_notes: Pa
         labels = tree_labels(app)
         assert any(label.startswith("basics.md") and label.endswith("· 1 due") for label in labels), labels
         assert any(label.startswith("Basics") and label.endswith("· 1 due") for label in labels), labels
+
+
+async def test_an_ambiguous_history_is_asked_about_never_guessed(tmp_path: Path) -> None:
+    from notesui.core.reviews import utc_now
+    from notesui.core.session import Session
+
+    notes = "# LLM\n\n## 什么是 LoRA？\n\n低秩适配。\n\n## 什么是 QLoRA？\n\n量化之后再做 LoRA。\n"
+    (tmp_path / "a.md").write_text(notes, encoding="utf-8")
+    session = Session.open(tmp_path)
+    lora = next(h for h in session.documents["a.md"].headings if h.title == "什么是 LoRA？")
+    session.rate("a.md", lora, 3, utc_now())
+    session.close()
+    # renamed and rewritten while notesui was not looking: it could be either question now
+    (tmp_path / "a.md").write_text(
+        notes.replace("什么是 LoRA？", "什么是 LoRA 方法？").replace("低秩适配", "低秩分解"), "utf-8"
+    )
+    app = NotesApp(tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await goto(pilot, "a.md")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        message = str(app.screen.query_one(".message", Static).render())
+        assert "什么是 LoRA 方法？" in message and "什么是 QLoRA？" in message
+        number = next(line.split(".")[0] for line in message.splitlines() if "LoRA 方法" in line)
+        await pilot.press(number)
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        renamed = next(h for h in app.session.documents["a.md"].headings if h.title == "什么是 LoRA 方法？")
+        history = app.session.links().of("a.md", renamed)
+        assert history is not None and history.count == 1

@@ -214,8 +214,10 @@ def test_renaming_lora_never_hands_its_history_to_qlora(tmp_path: Path) -> None:
     documents = docs(**{"a.md": edited})
     assert linked_title(schedule, documents, hid) == "什么是 LoRA 方法？"
     # a fresh start has not seen the notes before: it asks rather than guesses
-    links = Schedule.load(tmp_path).link(documents)
+    fresh = Schedule.load(tmp_path)
+    links = fresh.link(documents)
     assert not links.question and [h.id for h, _ in links.ambiguous] == [hid]
+    assert [h.id for h, _ in fresh.link(documents).ambiguous] == [hid]  # and still, until the user says
     assert {h.title for _, h in links.ambiguous[0][1]} == {"什么是 LoRA 方法？", "什么是 QLoRA？"}
 
 

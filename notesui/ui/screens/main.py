@@ -34,7 +34,7 @@ from notesui.ui.pages import page_for
 from notesui.ui.screens.dialogs import ChoiceScreen, PromptScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.screens.recovery import offer_drafts
-from notesui.ui.screens.review import ReviewScreen, review_cards
+from notesui.ui.screens.review import ReviewScreen, place_histories, review_cards
 from notesui.ui.screens.search import SearchScreen
 from notesui.ui.screens.stats import StatsScreen
 from notesui.ui.widgets.outline import Entry, OutlineTree
@@ -292,6 +292,7 @@ class MainScreen(Screen[None]):
         if not self.is_current:
             return  # a dialog is already open: one question at a time
         entry, _, _ = self.selected()
+        await place_histories(self.app, self.ctx)
         cards, due = review_cards(self.ctx, self.scope(entry))
         summary = await self.app.push_screen_wait(ReviewScreen(self.ctx, cards, due))
         if summary is not None and summary.seen:

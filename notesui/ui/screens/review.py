@@ -17,7 +17,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.strip import Strip
@@ -30,7 +30,7 @@ from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.context import Context, FilesChanged
 from notesui.ui.pages import NO_ANSWER
-from notesui.ui.screens.dialogs import ChoiceScreen
+from notesui.ui.screens.dialogs import Choice, ChoiceScreen
 from notesui.ui.screens.editor import EditorScreen
 from notesui.ui.widgets.viewer import PageView
 
@@ -65,6 +65,24 @@ def review_cards(ctx: Context, scope: list[tuple[Document, Heading | None]]) -> 
     )
     documents = session.documents
     return [HeadingRef.of(documents[item.rel], item.heading) for item in due + new], len(due)
+
+
+async def place_histories(app: App[object], ctx: Context) -> None:
+    """Ask, for each review history whose question could be one of several now (renamed and
+    rewritten beside a look-alike), which one it is: never a guess."""
+    for history, candidates in ctx.session.links().ambiguous:
+        listed = "\n".join(f"{n}. {rel}:{h.line + 1}  {one_line(h.title)}" for n, (rel, h) in enumerate(candidates, 1))
+        message = (
+            f"“{one_line(history.where.title_text)}” ({history.count} reviews) is not where it was. "
+            f"Which question is it now?\n{listed}"
+        )
+        choices: list[Choice[int] | tuple[str, int]] = [
+            Choice(str(n), n - 1, str(n)) for n in range(1, len(candidates) + 1)
+        ]
+        choices.append(Choice("None of these", -1, "x"))
+        choice = await app.push_screen_wait(ChoiceScreen("Whose review history?", message, choices, cancel=-2))
+        if choice >= -1:  # (escape: asked again next time)
+            ctx.session.choose(history.id, candidates[choice] if choice >= 0 else None)
 
 
 class ReviewScreen(Screen[Summary]):
