@@ -33,7 +33,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
@@ -677,3 +677,49 @@ def due_by(documents: Mapping[str, Document], links: Links, until: datetime) -> 
         for (rel, index), history in links.question.items()
         if history.card is not None and history.card.due <= until and not documents[rel].headings[index].mastered
     )
+
+
+HEATMAP_WEEKS = 26
+FORECAST_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What the statistics screen shows of reviewing (days are the user's local days)."""
+
+    today: date
+    per_day: dict[date, int]  # reviews per day, the last HEATMAP_WEEKS weeks
+    forecast: list[int]  # questions due per day from today (today: everything due by its end)
+    retention: float | None  # share of the last 30 days' reviews not rated again
+    recent: int  # reviews in the last 30 days
+    streak: int  # days in a row with a review, up to today (or yesterday)
+
+
+def review_activity(
+    schedule: Schedule, documents: Mapping[str, Document], links: Links, now: datetime | None = None
+) -> Activity:
+    now = now or utc_now()
+    today = now.astimezone().date()
+    first_day = today - timedelta(weeks=HEATMAP_WEEKS)
+    per_day: dict[date, int] = {}
+    since = now - timedelta(days=RETENTION_DAYS)
+    recent = recalled = 0
+    for history in schedule.histories.values():
+        for when in history.times:
+            day = datetime.fromtimestamp(when).date()  # (local)
+            if day > first_day:
+                per_day[day] = per_day.get(day, 0) + 1
+        ratings = history.since(since)
+        recent += len(ratings)
+        recalled += sum(1 for rating in ratings if rating > 1)
+    forecast = [0] * FORECAST_DAYS
+    for (rel, index), history in links.question.items():
+        if history.card is None or documents[rel].headings[index].mastered:
+            continue
+        offset = (history.card.due.astimezone().date() - today).days
+        if offset < FORECAST_DAYS:
+            forecast[max(0, offset)] += 1
+    streak, day = 0, today if per_day.get(today) else today - timedelta(days=1)
+    while per_day.get(day):
+        streak, day = streak + 1, day - timedelta(days=1)
+    return Activity(today, per_day, forecast, recalled / recent if recent else None, recent, streak)

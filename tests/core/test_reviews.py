@@ -302,3 +302,24 @@ def test_a_kept_replay_loads_as_the_log_replayed_and_follows_the_log(
     assert len(Schedule.load(root, cache).histories) == 3
     kept_file.write_bytes(b"not a pickle")  # a broken kept file: replayed
     assert _state(Schedule.load(root, cache)) == _state(Schedule.load(root))
+
+
+@pytest.mark.usefixtures("utc_local_time")
+def test_activity_counts_days_streak_retention_and_the_forecast(tmp_path: Path) -> None:
+    from notesui.core.reviews import review_activity
+
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    now = T0 + timedelta(days=10)
+    for days_ago, title, rating in [
+        (3, "什么是 LoRA？", 3),
+        (2, "什么是 QLoRA？", 1),
+        (1, "什么是 LoRA？", 3),
+        (0, "什么是 RLHF？", 4),
+    ]:
+        rate(schedule, tmp_path, documents, title, rating, now - timedelta(days=days_ago))
+    activity = review_activity(schedule, documents, schedule.link(documents), now)
+    assert activity.streak == 4 and activity.recent == 4 and activity.retention == 0.75
+    assert sum(activity.per_day.values()) == 4 and activity.per_day[now.date()] == 1
+    assert sum(activity.forecast) == 3  # every question reviewed is due within 14 days
+    assert activity.forecast[0] >= 1  # QLoRA, rated again, is due today

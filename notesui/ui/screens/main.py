@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from notesui.core.document import Document, Heading
 from notesui.core.edits import DeleteSection, InsertQuestion
 from notesui.core.refs import HeadingRef
-from notesui.core.reviews import end_of_day, utc_now
+from notesui.core.reviews import end_of_day, review_activity, utc_now
 from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.commands import Jump, JumpProvider, MainCommands
@@ -304,7 +304,9 @@ class MainScreen(Screen[None]):
 
     def action_stats(self) -> None:
         if self.opened:
-            self.app.push_screen(StatsScreen(self.ctx.session.notebook))
+            session = self.ctx.session
+            activity = review_activity(session.schedule, session.documents, session.links())
+            self.app.push_screen(StatsScreen(session.notebook, activity))
 
     @work(group="ask")
     async def action_add(self) -> None:
