@@ -93,6 +93,28 @@ def main() -> None:
         Schedule.load(root, kept)  # (replays, and keeps the replay)
         warm_ms, warm = best(lambda: Schedule.load(root, kept))
         assert isinstance(warm, Schedule) and len(warm.histories) == len(schedule.histories)
+        # another machine's 1,000 reviews, later, synced onto the end of the log
+        log = root / LOG
+        base = log.read_bytes()
+        extra = []
+        later = datetime(2027, 1, 1, tzinfo=UTC)
+        for n, history in enumerate(list(schedule.histories.values())[:1000]):
+            review = Review(f"x{n:08d}", history.id, later + timedelta(minutes=n), 3, history.where)
+            extra.append(format_review(review))
+
+        def synced() -> Schedule:
+            log.write_bytes(base)
+            Schedule.load(root, kept)  # (kept as it was before the sync)
+            log.write_bytes(base + ("\n".join(extra) + "\n").encode())
+            started = time.perf_counter()
+            loaded = Schedule.load(root, kept)
+            synced_times.append(time.perf_counter() - started)
+            return loaded
+
+        synced_times: list[float] = []
+        for _ in range(3):
+            synced()
+        synced_ms = min(synced_times) * 1000
         link_ms, links = best(lambda: schedule.link(documents))
         questions = [(rel, h) for rel, doc in documents.items() for h in doc.questions()]
         now = datetime(2026, 6, 1, tzinfo=UTC)
@@ -104,6 +126,7 @@ def main() -> None:
         "histories": len(schedule.histories),
         "load_cold_ms": round(cold_ms, 1),
         "load_warm_ms": round(warm_ms, 1),
+        "load_synced_ms": round(synced_ms, 1),
         "link_ms": round(link_ms, 1),
         "queue_ms": round(queue_ms, 1),
         "due": len(due),
@@ -115,6 +138,7 @@ def main() -> None:
     print(f"{options.reviews:,} reviews of {len(schedule.histories):,} questions ({options.questions:,} in the notes)")
     print(f"load (read + replay), cold: {result['load_cold_ms']} ms")
     print(f"load, the replay kept:      {result['load_warm_ms']} ms")
+    print(f"load, 1,000 lines synced:   {result['load_synced_ms']} ms (kept replay + those lines)")
     print(f"link to the notes:          {result['link_ms']} ms")
     print(f"due list:                   {result['queue_ms']} ms ({len(due)} due, {len(new)} new)")
 

@@ -282,7 +282,7 @@ class Links:
         return self.question.get((rel, heading.index))
 
 
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 """The kept replay's format (another one is replayed afresh)."""
 
 
@@ -390,7 +390,7 @@ class Schedule:
         kept = _kept_path(cache_dir, root)
         if kept is not None:
             try:
-                format_, kept_key, histories, problems = pickle.loads(kept.read_bytes())
+                format_, size, kept_key, histories, problems = pickle.loads(kept.read_bytes())
             except Exception:
                 format_ = None
             if format_ == KEPT_FORMAT and kept_key == key:
@@ -398,10 +398,33 @@ class Schedule:
                 schedule.histories = _unpacked(histories)
                 schedule._log = (len(data), key)
                 return schedule
+            # lines added at the end since (another machine's, synced): replayed on top, when
+            # each is later than its question's latest review (else the whole log is)
+            if format_ == KEPT_FORMAT and size < len(data) and data[size - 1 : size] == b"\n":
+                if digest(data[:size]) == kept_key:
+                    schedule = cls((), problems)
+                    schedule.histories = _unpacked(histories)
+                    added, more = log.parse(data[size:])
+                    if schedule._continue(added):
+                        schedule.problems += more
+                        schedule._log = (len(data), key)
+                        schedule.keep(root, cache_dir)
+                        return schedule
         schedule = cls(*log.parse(data))
         schedule._log = (len(data), key)
         schedule.keep(root, cache_dir)
         return schedule
+
+    def _continue(self, reviews: list[Review]) -> bool:
+        """Replay ``reviews`` on top of the histories, if each is later than its question's
+        latest review (False, and nothing done, when one is not)."""
+        for review in reviews:
+            history = self.histories.get(review.history)
+            if history is not None and history.times[-1] >= review.at.timestamp():
+                return False
+        for review in sorted(reviews, key=lambda r: (r.at, r.id)):
+            self._replay(self.histories.setdefault(review.history, History(review.history)), review)
+        return True
 
     def keep(self, root: str | Path, cache_dir: Path | None) -> None:
         """Keep the replay in ``cache_dir`` for the next load of the same log (nothing when
@@ -420,7 +443,7 @@ class Schedule:
             kept.parent.mkdir(parents=True, exist_ok=True)
             temporary = kept.with_suffix(f".{os.getpid()}.tmp")
             packed = _packed(self.histories)
-            temporary.write_bytes(pickle.dumps((KEPT_FORMAT, key, packed, self.problems), protocol=5))
+            temporary.write_bytes(pickle.dumps((KEPT_FORMAT, size, key, packed, self.problems), protocol=5))
             os.replace(temporary, kept)
         except OSError:
             pass  # only a head start for the next load

@@ -323,3 +323,40 @@ def test_activity_counts_days_streak_retention_and_the_forecast(tmp_path: Path) 
     assert sum(activity.per_day.values()) == 4 and activity.per_day[now.date()] == 1
     assert sum(activity.forecast) == 3  # every question reviewed is due within 14 days
     assert activity.forecast[0] >= 1  # QLoRA, rated again, is due today
+
+
+def test_lines_synced_onto_the_end_replay_on_top_of_the_kept_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, root = tmp_path / "cache", tmp_path / "notes"
+    documents = docs(**{"a.md": NOTES})
+    mine = Schedule.load(root, cache)
+    rate(mine, root, documents, "什么是 LoRA？", 3, T0)
+    rate(mine, root, documents, "什么是 RLHF？", 2, T0 + timedelta(days=1))
+    mine.keep(root, cache)
+    theirs = Schedule.load(root)  # another machine, later: its lines arrive at the end
+    rate(theirs, root, documents, "什么是 LoRA？", 1, T0 + timedelta(days=5))
+    rate(theirs, root, documents, "什么是 QLoRA？", 4, T0 + timedelta(days=6))
+    replayed: list[str] = []
+    real = Schedule._replay
+
+    def counting(self: Schedule, history: object, review: object) -> None:
+        replayed.append(review.id)  # type: ignore[attr-defined]
+        real(self, history, review)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Schedule, "_replay", counting)
+        loaded = Schedule.load(root, cache)
+    assert len(replayed) == 2  # only the two new lines
+    assert _state(loaded) == _state(Schedule.load(root))
+    # a line older than its question's latest review arrives: the whole log is replayed
+    log = root / LOG
+    lines = log.read_text(encoding="utf-8").splitlines()
+    older = parse_review(lines[2])
+    early = format_review(type(older)("e" * 32, older.history, T0 + timedelta(days=2), 3, older.where))
+    log.write_text("\n".join(lines) + "\n" + early + "\n", encoding="utf-8")
+    replayed.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(Schedule, "_replay", counting)
+        loaded = Schedule.load(root, cache)
+    assert len(replayed) == 5 and _state(loaded) == _state(Schedule.load(root))
