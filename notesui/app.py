@@ -119,7 +119,9 @@ class NotesApp(App[None]):
     # -- ending ---------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+        if isinstance(
+            event, (events.Key, events.Paste, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+        ) or (isinstance(event, events.MouseMove) and event.button):
             self.collector.input()
         await super().on_event(event)
 

@@ -565,6 +565,11 @@ def cmd_rate(options: argparse.Namespace) -> int:
             raise Refused(f"{options.ref} is not a question: name one as FILE:LINE", status=EXIT_USAGE)
         if target.heading.mastered:
             raise Refused(f"{target.rel}:{target.heading.line + 1} is mastered: mastered questions are not scheduled")
+        if (target.rel, target.heading.index) in session.links().unsure:
+            raise Refused(
+                f"{target.rel}:{target.heading.line + 1} may be the question of a review history that lost its "
+                "place: choose in the app (r) first"
+            )
     except Refused as error:
         err(str(error))
         return error.status

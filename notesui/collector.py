@@ -12,6 +12,7 @@ What the app reads on opening (the notes, their index) is kept out of full passe
 from __future__ import annotations
 
 import gc
+import sys
 import time
 
 RARER = 10
@@ -25,16 +26,20 @@ class Collector:
 
     def __init__(self) -> None:
         self._thresholds = gc.get_threshold()
+        # (an incremental collector, Python 3.14's, has no separate full passes to move)
+        self.enabled = self._thresholds[2] > 0 and sys.version_info < (3, 14)
         self._last_input = time.monotonic()
         self.passes = 0  # full passes run here
         self._settled = False
 
     def start(self) -> None:
-        first, second, full = self._thresholds
-        gc.set_threshold(first, second, full * RARER)
+        if self.enabled:
+            first, second, full = self._thresholds
+            gc.set_threshold(first, second, full * RARER)
 
     def stop(self) -> None:
-        gc.set_threshold(*self._thresholds)
+        if self.enabled:
+            gc.set_threshold(*self._thresholds)
 
     def settle(self) -> None:
         """What the app holds now stays (the notes, their index): keep it out of every full
@@ -52,7 +57,7 @@ class Collector:
     def idle(self, now: float | None = None) -> bool:
         """Run the full pass Python would have run by now, if the user is idle; whether it ran."""
         now = time.monotonic() if now is None else now
-        if now - self._last_input < IDLE_SECONDS or gc.get_count()[2] < self._thresholds[2]:
+        if not self.enabled or now - self._last_input < IDLE_SECONDS or gc.get_count()[2] < self._thresholds[2]:
             return False
         gc.collect()
         self.passes += 1

@@ -34,12 +34,14 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
 
 from notesui.core.document import Document, Heading
 from notesui.core.files import digest
+from notesui.core.refs import HeadingRef
 
 LOG = Path(".notesui") / "reviews.log"
 """The review log, under the notes root."""
@@ -145,6 +147,10 @@ def parse_review(line: str) -> Review:
         raise BadLine(str(error)) from None
     if when.tzinfo is None:
         raise BadLine("a time without its zone")
+    try:
+        when = when.astimezone(UTC)
+    except OverflowError as error:
+        raise BadLine(str(error)) from None
     if not (file[:1] == '"' and path[:1] == "[" and occurrence.isdigit()):
         raise BadLine("a malformed reference")
     return Review(rid, history, when, RATINGS.index(rating) + 1, (file, path, occurrence, title, answer))
@@ -277,6 +283,7 @@ class Links:
     question: dict[tuple[str, int], History] = field(default_factory=dict)  # (file, heading index) -> history
     ambiguous: list[tuple[History, list[Question]]] = field(default_factory=list)
     orphans: list[History] = field(default_factory=list)  # their question is gone
+    unsure: set[tuple[str, int]] = field(default_factory=set)  # questions an ambiguous history could be
 
     def of(self, rel: str, heading: Heading) -> History | None:
         return self.question.get((rel, heading.index))
@@ -374,8 +381,17 @@ class Schedule:
         self._known: set[Ref] | None = None  # the questions at the last link
         self._log: tuple[int, str] | None = None  # the log's size and digest, as replayed here
         self.changed = False  # reviews recorded since it was loaded
+        self._replay_all(reviews)
+
+    def _replay_all(self, reviews: Iterable[Review]) -> None:
         for review in sorted(reviews, key=lambda r: (r.at, r.id)):
-            self._replay(self.histories.setdefault(review.history, History(review.history)), review)
+            history = self.histories.get(review.history) or History(review.history)
+            try:
+                self._replay(history, review)
+            except (ValueError, OverflowError) as error:
+                self.problems.append(f"{LOG}: review {review.id} skipped: {error}")
+                continue
+            self.histories[review.history] = history
 
     @classmethod
     def load(cls, root: str | Path, cache_dir: Path | None = None) -> Schedule:
@@ -387,6 +403,18 @@ class Schedule:
         except OSError as error:
             return cls((), [f"{LOG} can't be read ({error.strerror}): reviews are not shown"])
         key = digest(data)
+        schedule = cls._load(root, cache_dir, log, data, key)
+        for copy in sorted(log.path.parent.glob("reviews*.log")):  # (a sync's copy in a conflict)
+            problem = (
+                f"{LOG.parent / copy.name}: its reviews are not read; add its lines to {LOG.name} "
+                "(a line in both counts once) and delete it"
+            )
+            if copy != log.path and problem not in schedule.problems:
+                schedule.problems.append(problem)
+        return schedule
+
+    @classmethod
+    def _load(cls, root: str | Path, cache_dir: Path | None, log: ReviewLog, data: bytes, key: str) -> Schedule:
         kept = _kept_path(cache_dir, root)
         if kept is not None:
             try:
@@ -400,20 +428,34 @@ class Schedule:
                 return schedule
             # lines added at the end since (another machine's, synced): replayed on top, when
             # each is later than its question's latest review (else the whole log is)
-            if format_ == KEPT_FORMAT and size < len(data) and data[size - 1 : size] == b"\n":
-                if digest(data[:size]) == kept_key:
-                    schedule = cls((), problems)
-                    schedule.histories = _unpacked(histories)
-                    added, more = log.parse(data[size:])
-                    if schedule._continue(added):
-                        schedule.problems += more
-                        schedule._log = (len(data), key)
-                        schedule.keep(root, cache_dir)
-                        return schedule
+            grown = format_ == KEPT_FORMAT and size < len(data) and data[size - 1 : size] == b"\n"
+            if grown and digest(data[:size]) == kept_key:
+                schedule = cls((), problems)
+                schedule.histories = _unpacked(histories)
+                added, more = log.parse(data[size:])
+                if schedule._continue(added):
+                    schedule.problems += more
+                    schedule._log = (len(data), key)
+                    schedule.keep(root, cache_dir)
+                    return schedule
         schedule = cls(*log.parse(data))
         schedule._log = (len(data), key)
         schedule.keep(root, cache_dir)
         return schedule
+
+    def stale(self, root: str | Path) -> bool:
+        """Whether the log changed since this schedule read it (another program, a sync)."""
+        try:
+            size = ReviewLog(root).path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        except OSError:
+            return False
+        return self._log is None or size != self._log[0]
+
+    def carry(self, earlier: Schedule) -> None:
+        """Take over what ``earlier`` (this log, read before) had seen of the notes."""
+        self._known = earlier._known
 
     def _continue(self, reviews: list[Review]) -> bool:
         """Replay ``reviews`` on top of the histories, if each is later than its question's
@@ -422,8 +464,7 @@ class Schedule:
             history = self.histories.get(review.history)
             if history is not None and history.times[-1] >= review.at.timestamp():
                 return False
-        for review in sorted(reviews, key=lambda r: (r.at, r.id)):
-            self._replay(self.histories.setdefault(review.history, History(review.history)), review)
+        self._replay_all(reviews)
         return True
 
     def keep(self, root: str | Path, cache_dir: Path | None) -> None:
@@ -464,14 +505,18 @@ class Schedule:
     ) -> History:
         """Record a review of ``heading`` (its ``history`` so far, None for its first) in the
         log, then in the schedule."""
-        at = at or utc_now()
+        at = (at or utc_now()).astimezone(UTC)
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # (as the log keeps it)
+        if history is not None and history.last is not None and at <= history.last.at:
+            at = history.last.at + timedelta(milliseconds=1)  # (a clock behind another machine's)
         rid = uuid.uuid4().hex
         history = history or History(rid)
         review = Review(rid, history.id, at, rating, Where.of(doc, heading))
-        if history.last is not None and at < history.last.at:
-            raise ValueError("a review before the question's latest one")
-        self._replay(history, review)
-        written = ReviewLog(root).append(format_review(review, history.card))
+        card = history.card or Card(card_id=_card_id(history.id), due=at)
+        after, _ = self.scheduler.review_card(card, Rating(rating), review_datetime=at)
+        written = ReviewLog(root).append(format_review(review, after))  # (in the log first)
+        history.card = after
+        history.add(review)
         self.changed = True
         if self._log is not None:  # (the log as it is now: what was replayed, and this)
             size = self._log[0]
@@ -489,28 +534,32 @@ class Schedule:
 
     # -- which question each history belongs to --------------------------------------
 
-    def link(self, documents: Mapping[str, Document], chosen: Mapping[str, Question | None] | None = None) -> Links:
+    def link(self, documents: Mapping[str, Document], chosen: Mapping[str, HeadingRef | None] | None = None) -> Links:
         """Find each history's question now.
 
-        First where it was (same file, title path and occurrence): edits of the answer and
-        questions inserted above change nothing. A history whose question is not there any more
-        is re-linked, in order, by its title path in another file (moved), by its answer (its
-        title edited: the same answer, not empty; the same file first), by its title's
-        likeness in its file (title and answer edited; one candidate only), by its exact title
-        in another file — never onto a question that has a history of its own or that was
-        there, unchanged, when the schedule last looked (so renaming 什么是 LoRA？ does not
-        hand its history to 什么是 QLoRA？). Where more than one question fits, it is left
-        ``ambiguous`` for the user to choose (``chosen``: their answers, by history id)."""
+        First where it was (same file, title path and occurrence; among headings with the same
+        path, the one with its answer): edits of the answer and questions inserted above change
+        nothing. A history whose question is not there any more is re-linked, in order, by its
+        title path in another file (moved), by its answer (its title edited: the same answer,
+        not empty; the same file first), by its title's likeness in its file (title and answer
+        edited), by its exact title in another file — never onto a question that has a history
+        of its own or that was there, unchanged, when the schedule last looked (so renaming
+        什么是 LoRA？ does not hand its history to 什么是 QLoRA？). The last two are guesses: with
+        no earlier look (a fresh start) or more than one question fitting, the history is left
+        ``ambiguous`` for the user to say which (``chosen``: their answers, by history id).
+        A second history on the same place (two machines' first reviews) is never re-linked."""
         links = Links()
         taken: set[tuple[str, int]] = set()
         orphans: list[History] = []
-        for history in self.histories.values():
+        for history in sorted(self.histories.values(), key=lambda h: (h.times[0], h.id)):
             found = _at(documents, history.where)
-            if found is None or (found[0], found[1].index) in taken:
+            if found is None:
                 orphans.append(history)
-                continue
-            taken.add((found[0], found[1].index))
-            links.question[(found[0], found[1].index)] = history
+            elif (found[0], found[1].index) in taken:
+                links.orphans.append(history)  # (the question has its own: no guess for this one)
+            else:
+                taken.add((found[0], found[1].index))
+                links.question[(found[0], found[1].index)] = history
         refs = {(doc.rel, h.index): ref for doc in documents.values() for ref, h in _refs(doc)}
         known, self._known = self._known, set(refs.values())
         if not orphans:
@@ -523,13 +572,15 @@ class Schedule:
         answers: dict[str, list[Question]] = {}
         for history in sorted(orphans, key=lambda h: h.times[-1], reverse=True):
             fits: list[Question]
+            sure = True
             if chosen is not None and history.id in chosen:  # the user said which (or none)
-                pick = chosen[history.id]
+                ref = chosen[history.id]
+                pick = ref.find(documents, closest=False) if ref is not None else None
                 fits = [pick] if pick is not None and (pick[0], pick[1].index) not in taken else []
             else:
                 open_ = [(r, h) for r, h in free if (r, h.index) not in taken]
-                fits = self._fits(documents, history.where, open_, answers)
-            if len(fits) == 1:
+                fits, sure = self._fits(documents, history.where, open_, answers)
+            if len(fits) == 1 and (sure or known is not None):
                 taken.add((fits[0][0], fits[0][1].index))
                 links.question[(fits[0][0], fits[0][1].index)] = history
             elif fits:
@@ -537,17 +588,20 @@ class Schedule:
             else:
                 links.orphans.append(history)
         # a question an unplaced history could be is not "there unchanged" next time either
-        self._known -= {refs[(rel, h.index)] for _, fits in links.ambiguous for rel, h in fits}
+        unsure = {(rel, h.index) for _, fits in links.ambiguous for rel, h in fits}
+        self._known -= {refs[key] for key in unsure}
+        links.unsure = unsure - set(links.question)
         return links
 
     @staticmethod
     def _fits(
         documents: Mapping[str, Document], where: Where, candidates: list[Question], answers: dict[str, list[Question]]
-    ) -> list[Question]:
-        """The questions an orphaned history could belong to, by the first rule that finds any."""
+    ) -> tuple[list[Question], bool]:
+        """The questions an orphaned history could belong to, by the first rule that finds any,
+        and whether that rule is proof (the same path or answer) rather than a guess."""
         moved = [(r, h) for r, h in candidates if documents[r].title_path(h) == where.path]
         if moved:
-            return moved
+            return moved, True
         if where.answer:
             if not answers:  # (digests of every free answer, once, only when needed)
                 for rel, h in candidates:
@@ -557,14 +611,14 @@ class Schedule:
             open_ = {(r, h.index) for r, h in candidates}
             same = [(r, h) for r, h in answers.get(where.answer, []) if (r, h.index) in open_]
             if same:
-                return [(r, h) for r, h in same if r == where.file] or same
+                return [(r, h) for r, h in same if r == where.file] or same, True
         from rapidfuzz import fuzz
 
         title = where.title_text
         alike = [(r, h) for r, h in candidates if r == where.file and fuzz.ratio(h.title, title) >= SIMILAR_TITLE]
         if alike:
-            return alike
-        return [(r, h) for r, h in candidates if r != where.file and h.title == title]
+            return alike, False
+        return [(r, h) for r, h in candidates if r != where.file and h.title == title], False
 
 
 Ref = tuple[str, tuple[str, ...], int]
@@ -587,8 +641,12 @@ def _at(documents: Mapping[str, Document], where: Where) -> Question | None:
     doc = documents.get(where.file)
     if doc is None:
         return None
-    same = doc.with_path(where.path)
-    if where.occurrence < len(same) and same[where.occurrence].is_question:
+    same = [h for h in doc.with_path(where.path) if h.is_question]
+    if len(same) > 1 and where.answer:  # (a question like it inserted above: its answer tells)
+        alike = [h for h in same if digest(doc.span_bytes(h.answer).strip())[:12] == where.answer]
+        if len(alike) == 1:
+            return where.file, alike[0]
+    if where.occurrence < len(same):
         return where.file, same[where.occurrence]
     return None
 
@@ -597,13 +655,15 @@ def _at(documents: Mapping[str, Document], where: Where) -> Question | None:
 
 
 def end_of_day(now: datetime) -> datetime:
-    """The end of ``now``'s local day, in UTC."""
-    local = now.astimezone()
-    return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
+    """The end of ``now``'s local day (the next local midnight, whatever daylight saving
+    does that day), in UTC."""
+    tomorrow = now.astimezone().date() + timedelta(days=1)
+    return datetime.combine(tomorrow, dtime()).astimezone().astimezone(UTC)
 
 
 def start_of_day(now: datetime) -> datetime:
-    return end_of_day(now) - timedelta(days=1)
+    """The start of ``now``'s local day, in UTC."""
+    return datetime.combine(now.astimezone().date(), dtime()).astimezone().astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,7 +702,8 @@ def review_queue(
             continue
         history = links.of(rel, heading)
         if history is None:
-            new.append(Item(rel, heading, None))
+            if (rel, heading.index) not in links.unsure:  # (one an unplaced history may be: asked first)
+                new.append(Item(rel, heading, None))
         elif history.card is not None and history.card.due <= now:
             due.append(Item(rel, heading, history))
     due.sort(key=lambda item: item.due or now)

@@ -25,6 +25,7 @@ from notesui.core.indexcache import IndexCache
 from notesui.core.mastery import today
 from notesui.core.notebook import Diff, FileChange, Notebook
 from notesui.core.parsecache import ParseCache
+from notesui.core.refs import HeadingRef
 from notesui.core.search import Hit, SearchIndex
 from notesui.core.store import Change, Conflict, Saved, Store, WriteError, Written, clean_stale_temps
 
@@ -219,7 +220,7 @@ class Session:
         self._parsing: dict[str, bytes] = {}  # files written whose parse is under way
         self._schedule: Schedule | None = None
         self._notices: list[str] = []  # (the review log's, said once)
-        self.chosen: dict[str, tuple[str, Heading] | None] = {}  # ambiguous histories placed by the user
+        self.chosen: dict[str, HeadingRef | None] = {}  # ambiguous histories placed by the user
 
     @classmethod
     def open(cls, root: str | Path, *, user_locks: Path | None = None, cache_dir: Path | None = None) -> Session:
@@ -268,11 +269,14 @@ class Session:
     @property
     def schedule(self) -> Schedule:
         """The review log's schedule, read on first use (``core.reviews``)."""
-        if self._schedule is None:
+        if self._schedule is None or self._schedule.stale(self.root):  # (read again when synced)
             from notesui.core.reviews import Schedule  # (fsrs only when reviews are used)
 
-            self._schedule = Schedule.load(self.root, self.cache_dir)
-            self._notices += self._schedule.problems
+            earlier, self._schedule = self._schedule, Schedule.load(self.root, self.cache_dir)
+            if earlier is not None:
+                self._schedule.carry(earlier)
+            said = set(earlier.problems) if earlier is not None else set()
+            self._notices += [problem for problem in self._schedule.problems if problem not in said]
         return self._schedule
 
     def links(self) -> Links:
@@ -282,7 +286,7 @@ class Session:
 
     def choose(self, history: str, question: tuple[str, Heading] | None) -> None:
         """The user said which question (None: none) an ambiguous history belongs to."""
-        self.chosen[history] = question
+        self.chosen[history] = HeadingRef.of(self.documents[question[0]], question[1]) if question else None
 
     def rate(self, rel: str, heading: Heading, rating: int, at: datetime | None = None) -> History:
         """Record a review of the question (``rating`` 1 again … 4 easy) in the log."""

@@ -57,9 +57,20 @@ async def test_the_app_moves_full_passes_to_idle_moments_and_gives_them_back(
         await settle(pilot)
         assert gc.get_threshold()[2] == thresholds[2] * RARER
         _make_full_pass_due(app.collector)
+        app.collector._last_input -= 2 * IDLE_SECONDS  # idle a while, then a key
         await pilot.press("j")
         assert not app.collector.idle()  # (the key counted as input)
         app.collector._last_input -= IDLE_SECONDS  # as if a second went by
         await pilot.pause(IDLE_SECONDS / 2 + 0.2)  # the app's own check runs
         assert app.collector.passes == 1
     assert gc.get_threshold() == thresholds
+
+
+def test_an_incremental_collector_is_left_alone(thresholds: tuple[int, int, int]) -> None:
+    gc.set_threshold(thresholds[0], thresholds[1], 0)  # (as Python 3.14's incremental one reports)
+    collector = Collector()
+    collector.start()
+    assert gc.get_threshold()[2] == 0
+    _make_full_pass_due(collector)
+    assert not collector.idle(time.monotonic() + IDLE_SECONDS) and collector.passes == 0
+    collector.stop()

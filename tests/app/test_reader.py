@@ -142,3 +142,85 @@ async def test_pages_asked_for_in_a_burst_render_only_the_last(monkeypatch: pyte
         await pilot.pause()
         assert len(rendered) == 1 and rendered[0].startswith("Page 9")
         assert view.lines[0].text.startswith("Page 9")
+
+
+FENCED = "```\n" + "\n".join(f"log line {n}: " + "x" * 50 for n in range(1000)) + "\n```\n\nAfter the log.\n"
+
+
+async def test_a_first_part_that_cannot_be_cut_short_is_never_rendered_on_the_ui_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered = _rendered_texts(monkeypatch)
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        view.show_markdown(FENCED)  # (a 60 KB code block first: no first part to cut off)
+        await pilot.pause()
+        assert not rendered and view.lines[0].text == "…"  # a placeholder, at once
+        await _until(lambda: any(e.final for e in app.rendered), pilot)
+        assert any("After the log." in line.text for line in view.lines)
+
+
+async def test_pages_passed_over_before_they_could_be_cut_short_are_never_rendered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered = _rendered_texts(monkeypatch)
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        for n in range(3):  # j held down over long code blocks
+            view.show_markdown(f"{FENCED}\n{n}")
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+        view.show_markdown("Short.")
+        await asyncio.sleep(viewer.SETTLE_SECONDS * 3)
+        await pilot.pause()
+        assert rendered == ["Short."]
+
+
+async def test_a_resize_while_a_page_is_pending_renders_that_page_not_the_one_before() -> None:
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        view.show_markdown("Page A.")
+        await pilot.pause()
+        view.show_markdown("很长的一行，没有可以切开的地方。" * 1000 + "完")  # (one line: rendered whole, later)
+        await pilot.resize_terminal(80, 30)  # (before it is)
+        await _until(lambda: any(e.final and view.is_current(e) for e in app.rendered), pilot)
+        assert view.lines[-1].text.rstrip().endswith("完")
+
+
+async def test_a_section_too_long_to_render_goes_straight_to_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from notesui.core.render import RENDER_MAX_CHARS
+
+    rendered = _rendered_texts(monkeypatch)
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        view.show_markdown("段落。\n\n" * (RENDER_MAX_CHARS // 4))
+        await _until(lambda: any(e.final for e in app.rendered), pilot)
+        assert not rendered  # (no first part rendered and thrown away)
+        assert [(e.final, e.raw is not None) for e in app.rendered] == [(True, True)]
+
+
+async def test_a_new_page_lays_out_nothing_else_on_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.screen import Screen
+
+    layouts: list[bool] = []
+    real = Screen._refresh_layout
+
+    def counting(self: Screen[object], size: object = None, scroll: bool = False) -> None:
+        layouts.append(scroll)
+        real(self, size, scroll)  # type: ignore[arg-type]
+
+    app = ViewApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(PageView)
+        view.show_markdown(LONG[:2500])
+        await pilot.pause()
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        for n in range(3):  # long pages one after another: the scroll bar stays
+            view.show_markdown(f"Page {n}\n\n" + LONG[:2500])
+            await pilot.pause()
+            assert view.lines[0].text.startswith(f"Page {n}")
+        assert not any(scroll is False for scroll in layouts)  # (scrolling home may reflow, no more)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notesui.core.document import Document
+from notesui.core.refs import HeadingRef
 from notesui.core.reviews import (
     LOG,
     Schedule,
@@ -203,7 +204,13 @@ def test_a_question_moved_to_another_file_keeps_its_history(tmp_path: Path) -> N
     same_path = "# LLM\n\n## 什么是 RLHF？\n\n用人类反馈做强化学习，改过了。\n"
     assert linked_title(Schedule.load(tmp_path), docs(**{"a.md": moved_out, "b.md": same_path}), hid) == "什么是 RLHF？"
     other_parent = "# 强化学习\n\n## 什么是 RLHF？\n\n完全重写的答案。\n"
-    assert linked_title(Schedule.load(tmp_path), docs(**{"a.md": moved_out, "b.md": other_parent}), hid)
+    elsewhere = docs(**{"a.md": moved_out, "b.md": other_parent})
+    seen = Schedule.load(tmp_path)
+    seen.link(docs(**{"a.md": NOTES}))  # (the app saw it before the move)
+    assert linked_title(seen, elsewhere, hid) == "什么是 RLHF？"
+    # a fresh start can't tell a move from a new question with the same title: it asks
+    links = Schedule.load(tmp_path).link(elsewhere)
+    assert [(h.id, [q.title for _, q in fits]) for h, fits in links.ambiguous] == [(hid, ["什么是 RLHF？"])]
 
 
 def test_renaming_lora_never_hands_its_history_to_qlora(tmp_path: Path) -> None:
@@ -240,7 +247,7 @@ def test_the_users_choice_links_an_ambiguous_history(tmp_path: Path) -> None:
     fresh = Schedule.load(tmp_path)
     _, candidates = fresh.link(documents).ambiguous[0]
     pick = next(c for c in candidates if c[1].title == "什么是 LoRA 方法？")
-    links = fresh.link(documents, chosen={hid: pick})
+    links = fresh.link(documents, chosen={hid: HeadingRef.of(documents[pick[0]], pick[1])})
     assert not links.ambiguous and links.of(*pick) is fresh.histories[hid]
 
 
@@ -360,3 +367,136 @@ def test_lines_synced_onto_the_end_replay_on_top_of_the_kept_replay(
         patch.setattr(Schedule, "_replay", counting)
         loaded = Schedule.load(root, cache)
     assert len(replayed) == 5 and _state(loaded) == _state(Schedule.load(root))
+
+
+def test_a_fresh_start_never_hands_a_deleted_questions_history_to_a_look_alike(tmp_path: Path) -> None:
+    _, hid = _history_of(tmp_path, "什么是 LoRA？")
+    deleted = NOTES.replace("## 什么是 LoRA？\n\n低秩适配：只训练两个小矩阵。\n", "")
+    links = Schedule.load(tmp_path).link(docs(**{"a.md": deleted}))
+    assert not links.question  # asked about (QLoRA looks like it), never linked
+    assert [h.id for h, _ in links.ambiguous] == [hid]
+
+
+def test_two_first_reviews_of_one_question_merged_from_two_machines_hand_nothing_to_another(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    one, two = Schedule(), Schedule()  # offline on two machines: two histories for LoRA
+    rate(one, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    rate(two, tmp_path, documents, "什么是 LoRA？", 1, T0 + timedelta(hours=1))
+    links = Schedule.load(tmp_path).link(documents)
+    assert [documents["a.md"].headings[i].title for (_, i) in links.question] == ["什么是 LoRA？"]
+    assert len(links.orphans) == 1 and not links.ambiguous
+
+
+def test_a_question_an_unplaced_history_may_be_waits_to_be_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from notesui.cli import main
+
+    (tmp_path / "a.md").write_text(NOTES, encoding="utf-8")
+    assert main(["rate", "--dir", str(tmp_path), "a.md:3", "good"]) == 0
+    edited = NOTES.replace("什么是 LoRA？", "什么是 LoRA 方法？").replace("低秩适配：只训练两个小矩阵。", "低秩分解。")
+    (tmp_path / "a.md").write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["due", "--json", "--dir", str(tmp_path)]) == 0
+    queued = capsys.readouterr()
+    assert "QLoRA" not in queued.out and "LoRA 方法" not in queued.out and "choose in the app" in queued.err
+    assert main(["rate", "--dir", str(tmp_path), "a.md:7", "easy"]) == 1  # QLoRA: not until it is placed
+    assert len((tmp_path / LOG).read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_a_review_the_log_did_not_take_is_not_in_the_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notesui.core import reviews
+
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+
+    def full(self: object, line: str) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(reviews.ReviewLog, "append", full)
+    with pytest.raises(OSError):
+        rate(schedule, tmp_path, documents, "什么是 LoRA？", 1, T0 + timedelta(days=1))
+    (history,) = schedule.histories.values()
+    assert list(history.ratings) == [3]
+
+
+def test_odd_times_in_the_log_are_read_or_reported_never_fatal(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0)
+    log = tmp_path / LOG
+    line = log.read_text(encoding="utf-8").splitlines()[0]
+    fields = line.split("\t")
+    plus_one = "\t".join([*fields[:1], "b" * 32, "c" * 32, "2026-03-02T10:00:00.000+01:00", *fields[4:]])
+    far = "\t".join([*fields[:1], "d" * 32, "e" * 32, "9999-12-31T23:59:59.999+00:00", *fields[4:]])
+    log.write_text("\n".join([line, plus_one, far]) + "\n", encoding="utf-8")
+    loaded = Schedule.load(tmp_path)
+    assert loaded.histories["c" * 32].last.at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # type: ignore[union-attr]
+    assert "e" * 32 not in loaded.histories and any("d" * 32 in p for p in loaded.problems)
+
+
+def test_a_clock_behind_the_last_review_still_records_after_it(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    schedule = Schedule()
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 3, T0 + timedelta(days=1))  # another machine, ahead
+    rate(schedule, tmp_path, documents, "什么是 LoRA？", 1, T0)
+    (history,) = schedule.histories.values()
+    assert list(history.ratings) == [3, 1] and history.times[1] > history.times[0]
+
+
+def test_a_look_alike_inserted_above_takes_nothing_its_answer_tells_them_apart(tmp_path: Path) -> None:
+    notes = "# T\n\n## 举例？\n\n第一个例子。\n\n## 举例？\n\n第二个例子。\n"
+    _, hid = _history_of(tmp_path, "举例？", notes)  # (the first of the two)
+    inserted = notes.replace("# T\n", "# T\n\n## 举例？\n\n新插入的例子。\n")
+    documents = docs(**{"a.md": inserted})
+    links = Schedule.load(tmp_path).link(documents)
+    ((rel, index),) = [key for key, h in links.question.items() if h.id == hid]
+    assert "第一个例子" in documents[rel].span_text(documents[rel].headings[index].answer)
+
+
+def test_the_live_schedule_is_the_replay_to_the_millisecond(tmp_path: Path) -> None:
+    documents = docs(**{"a.md": NOTES})
+    live = Schedule()
+    at = T0 + timedelta(microseconds=123456)
+    for rating in (3, 1, 4):
+        rate(live, tmp_path, documents, "什么是 LoRA？", rating, at)
+        at += timedelta(days=2, microseconds=777)
+    assert _state(Schedule.load(tmp_path)) == _state(live)
+
+
+def test_days_are_local_days_across_daylight_saving(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    from notesui.core.reviews import end_of_day, start_of_day
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    clock.tzset()
+    try:
+        morning = datetime(2026, 3, 8, 15, 0, tzinfo=UTC)  # 11:00 on the day clocks go forward
+        assert start_of_day(morning) == datetime(2026, 3, 8, 5, 0, tzinfo=UTC)  # 00:00 EST
+        assert end_of_day(morning) == datetime(2026, 3, 9, 4, 0, tzinfo=UTC)  # 00:00 EDT
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+
+
+def test_the_session_reads_the_log_again_when_another_program_added_to_it(tmp_path: Path) -> None:
+    from notesui.core.session import Session
+
+    (tmp_path / "a.md").write_text(NOTES, encoding="utf-8")
+    session = Session.open(tmp_path)
+    lora = next(h for h in session.documents["a.md"].headings if h.title == "什么是 LoRA？")
+    session.rate("a.md", lora, 3, T0)
+    assert not session.schedule.stale(tmp_path)  # (its own review: nothing to read again)
+    other = Session.open(tmp_path)  # `notesui rate` while the app runs, or a sync
+    other.rate("a.md", lora, 1, T0 + timedelta(days=1))
+    assert [list(h.ratings) for h in session.schedule.histories.values()] == [[3, 1]]
+
+
+def test_a_syncs_conflict_copy_of_the_log_is_reported(tmp_path: Path) -> None:
+    _history_of(tmp_path, "什么是 LoRA？")
+    (tmp_path / ".notesui" / "reviews.sync-conflict-20261126-ABCDEF.log").write_text("r1\t…\n", encoding="utf-8")
+    problems = Schedule.load(tmp_path, tmp_path / "cache").problems
+    assert len([p for p in problems if "sync-conflict" in p]) == 1
+    assert len([p for p in Schedule.load(tmp_path, tmp_path / "cache").problems if "sync-conflict" in p]) == 1

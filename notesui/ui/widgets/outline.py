@@ -126,7 +126,11 @@ class OutlineTree(StyleOncePerPaint, Tree[Entry]):
             if heading.has_answer:
                 label = Text.assemble(("✓ " if heading.mastered else "• ", "green"), label)
             end = heading.section.end_line
-            due = sum(1 for i in self.due.get(doc.rel, ()) if heading.index <= i and doc.headings[i].line < end)
+            due = sum(
+                1
+                for i in self.due.get(doc.rel, ())
+                if heading.index <= i < len(doc.headings) and doc.headings[i].line < end
+            )
             return label + _progress(count(doc, heading), due)
         if heading.mastered:
             return Text.assemble(("✓ ", "bold green"), (title, ""))

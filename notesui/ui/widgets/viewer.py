@@ -32,7 +32,7 @@ from textual.widgets.text_area import Selection
 from textual.worker import get_current_worker
 
 from notesui.core.reading import HEAD_CHARS, chunks, first_part, render_lines
-from notesui.core.render import clean, prepare, too_long, unrenderable
+from notesui.core.render import RENDER_MAX_CHARS, clean, prepare, too_long, unrenderable
 from notesui.core.search import matches_in, typed_terms
 from notesui.core.text import one_line
 from notesui.ui.widgets.paint import StyleOncePerPaint
@@ -83,16 +83,18 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
         self.source = ""  # the Markdown shown (as cleaned for showing)
         self._serial = 0
         self._width = 0
+        self._wanted: str | None = None  # the page asked for last (as given)
 
     def show_markdown(self, source: str, *, home: bool = True) -> None:
         """Render ``source`` and show it (the newest call wins); ``home``: from the top.
 
-        A short section, or a long one's first part, is rendered on the UI thread once the
-        messages already waiting are handled (a few milliseconds, never more than a few tens):
-        keys pressed in a burst render only the last page, and it is on screen with the next
-        frame. The rest of a long one renders in a thread, in pieces, once the reader has
-        stayed on it."""
+        A short section, or a long one's first part (at most ``2 × HEAD_CHARS``), is rendered on
+        the UI thread once the messages already waiting are handled (a few milliseconds, a few
+        tens at most): keys pressed in a burst render only the last page, and it is on screen
+        with the next frame. The rest of a long one (or all of it, when its first part can't
+        be cut off) renders in a thread, in pieces, once the reader has stayed on it."""
         self._serial += 1
+        self._wanted = source
         self.call_later(self._render_page, source, self._serial, home)
 
     def _render_page(self, source: str, serial: int, home: bool) -> None:
@@ -100,30 +102,40 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
             return  # a newer page was asked for meanwhile
         width, look = self.text_width, self._look()
         self._width = width
-        text = clean(source)
-        key = (text, width, look)
+        key = (source, width, look)
         with _pages_lock:
-            if (lines := _pages.get(key)) is not None:
+            if (kept := _pages.get(key)) is not None:
                 _pages.move_to_end(key)
-        if lines is not None:  # seen before: not even parsed again
-            self._apply(text, lines, serial, home, self.Rendered(self, True))
+        if kept is not None:  # seen before: not even parsed again
+            text, page = kept
+            if isinstance(page, str):  # shown as plain text, and why
+                self._apply(text, [], serial, home, self.Rendered(self, True, text, page))
+            else:
+                self._apply(text, page, serial, home, self.Rendered(self, True))
             return
-        head = text if len(text) <= HEAD_CHARS else first_part(text)
-        wait = 0.0
+        if len(source) > RENDER_MAX_CHARS:
+            self._render_rest(source, key, serial, home, 0.0)  # (plain text: no first part)
+            return
+        whole = len(source) <= HEAD_CHARS
+        head = clean(source) if whole else first_part(clean(source[: 2 * HEAD_CHARS]))
         if head is not None:
             shown = prepare(head)
-            if shown.markdown is None and head is text:
-                self._apply(text, [], serial, home, self.Rendered(self, True, text, shown.notice))
+            if shown.markdown is None and whole:
+                _keep(key, (head, shown.notice or ""))
+                self._apply(head, [], serial, home, self.Rendered(self, True, head, shown.notice))
                 return
             if shown.markdown is not None:
                 lines = _strips(shown.markdown, width, look)
-                if head is text:
-                    _keep(key, lines)
-                self._apply(text, lines, serial, home, self.Rendered(self, head is text))
-                if head is text:
+                if whole:
+                    _keep(key, (head, lines))
+                    self._apply(head, lines, serial, home, self.Rendered(self, True))
                     return
-                home, wait = False, SETTLE_SECONDS
-        self._render_rest(text, key, serial, home, wait)
+                self._apply(source, lines, serial, home, self.Rendered(self, False))
+                self._render_rest(source, key, serial, False, SETTLE_SECONDS)
+                return
+        # no first part to show at once: a placeholder, while the reader may move on
+        self._apply(source, [_WAIT], serial, home, self.Rendered(self, False))
+        self._render_rest(source, key, serial, home, SETTLE_SECONDS)
 
     def _look(self) -> tuple[tuple[tuple[str, str], ...], bool]:
         """The theme's colours pages are rendered with, and whether it is dark."""
@@ -136,7 +148,7 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
         return tuple(sorted(palette.items())), theme.dark
 
     @work(thread=True, exclusive=True, group="page")
-    def _render_rest(self, text: str, key: tuple[Any, ...], serial: int, home: bool, wait: float) -> None:
+    def _render_rest(self, source: str, key: tuple[Any, ...], serial: int, home: bool, wait: float) -> None:
         """Render the whole of a long section, in pieces (a newer page stops it between two),
         after ``wait`` seconds: only once the reader has stayed on it."""
         worker = get_current_worker()
@@ -145,6 +157,9 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
             return serial != self._serial or worker.is_cancelled
 
         time.sleep(wait)
+        if gone():
+            return
+        text = clean(source)
         notice = too_long(text)
         lines: list[Strip] = []
         for piece in chunks(text) if notice is None else ():
@@ -157,8 +172,7 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
             lines += _strips(piece, key[1], key[2])
         if gone():
             return
-        if notice is None:
-            _keep(key, lines)
+        _keep(key, (text, lines if notice is None else notice))
         rendered = self.Rendered(self, True, text if notice else None, notice)
         self.app.call_from_thread(self._apply, text, lines if notice is None else [], serial, home, rendered)
 
@@ -181,9 +195,9 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
             self._again()
 
     def _again(self) -> None:
-        """Render the page shown again (another width or theme), where it was."""
-        if self.source:
-            self.show_markdown(self.source, home=False)
+        """Render the page asked for last again (another width or theme), where it was."""
+        if self._wanted is not None:
+            self.show_markdown(self._wanted, home=False)
 
     def show_lines(self, lines: list[Strip], source: str, *, home: bool) -> None:
         self.lines, self.source = lines, source
@@ -229,13 +243,17 @@ class TextLine(Static):
         self.update(text, layout=not fits)
 
 
+_WAIT = Strip([Segment("…", Style(dim=True))])
+"""What a long section shows until it is rendered (the reader may move on before)."""
 _pages_lock = threading.Lock()
-_pages: OrderedDict[tuple[Any, ...], list[Strip]] = OrderedDict()
+_pages: OrderedDict[tuple[Any, ...], tuple[str, list[Strip] | str]] = OrderedDict()
+"""Pages rendered, by (source, width, look): the text shown and its lines, or the notice of a
+page shown as plain text."""
 
 
-def _keep(key: tuple[Any, ...], lines: list[Strip]) -> None:
+def _keep(key: tuple[Any, ...], page: tuple[str, list[Strip] | str]) -> None:
     with _pages_lock:
-        _pages[key] = lines
+        _pages[key] = page
         while len(_pages) > PAGES_KEPT:
             _pages.popitem(last=False)
 
