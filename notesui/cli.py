@@ -107,8 +107,10 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
         "check",
         "Parse every file and report errors (a file that is unreadable, not UTF-8, binary "
         "or not a regular file, or a folder that can't be read: exit 1) and warnings (empty "
-        "answers, duplicate titles: exit 0).",
+        "answers, the same question twice, numbered questions inside answers, headings that "
+        "took in answer text: exit 0).",
     )
+    check.add_argument("--json", action="store_true", help="one JSON object per finding")
     sub_index = sub(
         "index",
         "Build the search index now and keep it in the cache. The other commands start this "
@@ -629,7 +631,23 @@ def cmd_check(options: argparse.Namespace) -> int:
     notebook = _session(options, report=False, cache=False).notebook
     findings = list(check(notebook))
     for finding in findings:
-        out(str(finding))
+        if options.json:
+            file, _, line = (
+                finding.where.rpartition(":") if finding.where.rpartition(":")[2].isdigit() else (finding.where, "", "")
+            )
+            out_json(
+                {
+                    "file": file,
+                    "line": int(line) if line else None,
+                    "level": finding.level,
+                    "kind": finding.kind,
+                    "message": finding.message,
+                }
+            )
+        else:
+            out(str(finding))
+    if options.json:
+        return EXIT_NOTHING if any(f.level == "error" for f in findings) else EXIT_OK
     errors = sum(1 for f in findings if f.level == "error")
     out(f"{len(notebook.documents)} files checked, {errors} errors, {len(findings) - errors} warnings")
     return EXIT_NOTHING if errors else EXIT_OK
