@@ -54,6 +54,8 @@ def _no_cache_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    from notesui.core.importer import SHAPES
+
     def sub(name: str, help_: str) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=f"notesui {name}", description=help_)
         parser.add_argument("--dir", metavar="D", help="the notes folder")
@@ -99,9 +101,16 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     rate.add_argument("ref")
     rate.add_argument("rating", choices=["again", "hard", "good", "easy"])
 
-    importer = sub("import", "Convert plain-text Q&A into Markdown notes.")
+    importer = sub(
+        "import",
+        "Convert plain-text Q&A into Markdown notes. Each file's shape is detected (or --format): "
+        "Q:/A: and 问：/答： markers, numbered questions with answers, the seeds' blocks, numbered "
+        "lists and quoted questions, or Markdown (passed through).",
+    )
     importer.add_argument("sources", nargs="+", metavar="SRC")
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
+    importer.add_argument("--format", choices=list(SHAPES), help="the shape, instead of detecting it")
+    importer.add_argument("--dry-run", action="store_true", help="print what each file holds; write nothing")
 
     check = sub(
         "check",
@@ -601,7 +610,18 @@ def cmd_import(options: argparse.Namespace) -> int:
             err(f"{source}: can't import: {error}")
             status = EXIT_NOTHING
             continue
-        converted = convert(text)
+        converted = convert(text, options.format)
+        if converted.shape == "unknown" or (converted.questions == 0 and converted.shape != "markdown"):
+            what = f"no questions as {options.format}" if options.format else "no questions, no Markdown heading"
+            err(f"{source}: nothing recognised ({what}): nothing written; --format markdown copies it as it is")
+            status = EXIT_NOTHING
+            continue
+        if options.dry_run:
+            out(f"{source.name}: {converted.shape}, {converted.questions} questions")
+            for line in converted.markdown.splitlines():
+                if line.startswith("#"):
+                    out("  " + line)
+            continue
         if options.out is None:
             write_text(converted.markdown)
             continue
@@ -619,7 +639,7 @@ def cmd_import(options: argparse.Namespace) -> int:
             err(f"can't write {target}: {reason}")
             status = EXIT_NOTHING
             continue
-        out(f"{source} -> {target} ({converted.shape}, {converted.questions} questions)")
+        out(f"{source.name}: {converted.shape}, {converted.questions} questions -> {target}")
     return status
 
 

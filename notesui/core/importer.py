@@ -32,6 +32,9 @@ _LOST_BREAK = re.compile(r"\\(?:n(?=\S)|(?=[0-9一二三四五六七八九十]))
 _DOT_BULLET = re.compile(r"^\.[ \t]+")
 _UNDERLINE_LIKE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _QUESTION_END = ("?", "？")
+_Q_MARK = re.compile(r"^[ \t]*(?:Q|Question|问|问题)[ \t]*[:：][ \t]*(?P<text>.*)$", re.IGNORECASE)
+_A_MARK = re.compile(r"^[ \t]*(?:A|Answer|答|答案)[ \t]*[:：][ \t]*(?P<text>.*)$", re.IGNORECASE)
+_NUMBERED_Q = re.compile(r"^\d+[.．、)）][ \t]*\S.*[?？][ \t]*$")
 _SENTENCE_END = ("。", ".", "．")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -46,32 +49,46 @@ class Converted:
     notes: list[str] = field(default_factory=list)
 
 
+SHAPES = ("blocks", "numbered", "quoted", "qa-markers", "numbered-qa", "markdown")
+"""What ``import --format`` accepts (``detect_shape`` also answers ``unknown``)."""
+
+
 def detect_shape(text: str) -> str:
-    """Name the shape of ``text``: ``blocks``, ``numbered``, ``quoted`` or ``markdown``."""
+    """Name the shape of ``text``: one of ``SHAPES``, or ``unknown`` (nothing recognised:
+    no questions in a known shape, no Markdown heading)."""
     lines = text.splitlines()
     stars = sum(1 for line in lines if _STAR.match(line))
     if stars >= 3:
         return "blocks"
+    asked = sum(1 for line in lines if _Q_MARK.match(line))
+    if asked >= 2 and any(_A_MARK.match(line) for line in lines):
+        return "qa-markers"
     atx = sum(1 for line in _outside_fences(lines) if _ATX.match(line))
     numbered = sum(1 for line in lines if line.startswith("- ") and _NUMBERED.match(line))
     if numbered >= 3 and atx == 0:
         return "numbered"
+    if atx == 0 and _numbered_questions(lines) >= 2:
+        return "numbered-qa"
     if _lone_quotes(lines) >= 3:
         return "quoted"
-    return "markdown"
+    return "markdown" if atx else "unknown"
 
 
-def convert(text: str) -> Converted:
-    """Convert one plain-text Q&A document into Markdown."""
-    shape = detect_shape(text)
-    if shape == "markdown":
-        return Converted(text, shape)
+def convert(text: str, shape: str | None = None) -> Converted:
+    """Convert one plain-text Q&A document into Markdown (``shape``: as detected, or forced)."""
+    shape = shape or detect_shape(text)
+    if shape in ("markdown", "unknown"):
+        from notesui.core.document import Document
+
+        return Converted(text, shape, sum(1 for _ in Document.parse(text.encode("utf-8")).questions()))
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines()
     body, questions = {
         "blocks": _convert_blocks,
         "numbered": _convert_numbered,
         "quoted": _convert_quoted,
+        "qa-markers": _convert_qa_markers,
+        "numbered-qa": _convert_numbered_qa,
     }[shape](lines)
     out = newline.join(body).rstrip() + newline
     return Converted(out, shape, questions)
@@ -229,4 +246,50 @@ def _convert_quoted(lines: list[str]) -> tuple[list[str], int]:
             questions += 1
         elif line.strip() or not out or out[-1] != "":
             out.append(line)
+    return out, questions
+
+
+def _numbered_questions(lines: list[str]) -> int:
+    """Numbered questions at the margin followed by answer text (``1. …？`` then lines)."""
+    nonblank = [line for line in lines if line.strip()]
+    return sum(
+        1
+        for line, nxt in itertools.pairwise([*nonblank, ""])
+        if _NUMBERED_Q.match(line) and nxt and not _NUMBERED_Q.match(nxt)
+    )
+
+
+def _convert_qa_markers(lines: list[str]) -> tuple[list[str], int]:
+    """``Q: …`` / ``问：…`` lines become questions, ``A: …`` / ``答：…`` and what follows their answers."""
+    out: list[str] = []
+    questions = 0
+    waiting = False  # a ``Q:`` alone on its line: the question is the next line
+    for line in lines:
+        asked, answered = _Q_MARK.match(line), _A_MARK.match(line)
+        if asked or (waiting and line.strip()):
+            title = asked.group("text").strip() if asked else line.strip()
+            waiting = not title
+            if title:
+                _paragraph_break(out)
+                out += [_heading(2, title), ""]
+                questions += 1
+        elif answered:
+            if answered.group("text").strip():
+                out.append(_text(answered.group("text").strip()))
+        elif line.strip() or (out and out[-1] != ""):
+            out.append(_text(line))
+    return out, questions
+
+
+def _convert_numbered_qa(lines: list[str]) -> tuple[list[str], int]:
+    """Numbered questions (``1. …？``) become questions, the lines after each its answer."""
+    out: list[str] = []
+    questions = 0
+    for line in lines:
+        if _NUMBERED_Q.match(line):
+            _paragraph_break(out)
+            out += [_heading(2, line.strip()), ""]
+            questions += 1
+        elif line.strip() or (out and out[-1] != ""):
+            out.append(_text(line))
     return out, questions

@@ -22,7 +22,7 @@ def structure(markdown: str) -> list[tuple[int, str]]:
 def lost_lines(source: str, markdown: str) -> list[str]:
     """Source lines whose text (ignoring whitespace, markup and lost-break backslashes) is missing.
 
-    The ``*`` lines that separate blocks are structure, not text."""
+    The ``*`` lines that separate blocks, and ``Q:``/``答：`` markers, are structure, not text."""
 
     def norm(text: str) -> str:
         return re.sub(r"[\s\\#]", "", text)
@@ -31,7 +31,9 @@ def lost_lines(source: str, markdown: str) -> list[str]:
     return [
         line
         for line in source.splitlines()
-        if line.strip() not in ("", "*") and norm(re.sub(r"^\s*(\.|>|-)\s", "", line)) not in blob
+        if line.strip() not in ("", "*")
+        and norm(re.sub(r"^\s*(\.|>|-)\s|^\s*(?:Q|Question|问|问题|A|Answer|答|答案)\s*[:：]", "", line, flags=re.I))
+        not in blob
     ]
 
 
@@ -114,3 +116,54 @@ def test_bundled_notes_are_clean_markdown_with_questions() -> None:
     assert len(docs) == 5
     assert all(doc.error is None and not doc.warnings for doc in docs)
     assert sum(h.is_question for doc in docs for h in doc.headings) > 1500
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "titles"),
+    [
+        (
+            "qa-markers.txt",
+            "qa-markers",
+            ["What is LoRA?", "什么是 QLoRA？", "为什么要用混合精度？", "What is RLHF?"],
+        ),
+        (
+            "numbered-qa.txt",
+            "numbered-qa",
+            ["1. 什么是 Transformer？", "2. 为什么需要位置编码？", "3、什么是 KV cache?"],
+        ),
+    ],
+)
+def test_common_shapes_become_questions_with_their_answers(name: str, shape: str, titles: list[str]) -> None:
+    source = (FIXTURES / name).read_text("utf-8")
+    converted = convert(source)
+    assert converted.shape == shape and converted.questions == len(titles)
+    assert lost_lines(source, converted.markdown) == []
+    doc = Document.parse(converted.markdown.encode(), "out.md")
+    questions = list(doc.questions())
+    assert [h.title for h in questions] == titles
+    assert all(h.has_answer for h in questions)  # every answer stays with its question
+    answer = doc.span_text(questions[0].answer)
+    assert ("beside the frozen weights" in answer) if shape == "qa-markers" else ("编码器和解码器" in answer)
+
+
+def test_a_file_where_nothing_is_recognised_is_an_error_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prose = tmp_path / "prose.txt"
+    prose.write_text("Just some prose.\nNothing like a question here.\n", encoding="utf-8")
+    assert detect_shape(prose.read_text("utf-8")) == "unknown"
+    assert main(["import", str(prose), "--out", str(tmp_path / "out")]) == 1
+    assert "nothing recognised" in capsys.readouterr().err and not (tmp_path / "out" / "prose.md").exists()
+    assert main(["import", str(prose), "--format", "markdown", "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "prose.md").read_text(encoding="utf-8") == prose.read_text(encoding="utf-8")
+
+
+def test_import_says_what_it_found_and_dry_run_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = FIXTURES / "qa-markers.txt"
+    assert main(["import", str(source), "--dry-run", "--out", str(tmp_path / "out")]) == 0
+    said = capsys.readouterr().out
+    assert "qa-markers.txt: qa-markers, 4 questions" in said and "## 什么是 QLoRA？" in said
+    assert not (tmp_path / "out").exists()
+    assert main(["import", str(source), "--format", "numbered-qa", "--dry-run"]) == 1  # (forced: none found)
