@@ -49,7 +49,7 @@ class Converted:
     notes: list[str] = field(default_factory=list)
 
 
-SHAPES = ("blocks", "numbered", "quoted", "qa-markers", "numbered-qa", "markdown")
+SHAPES = ("blocks", "numbered", "quoted", "qa-markers", "numbered-qa", "anki", "markdown")
 """What ``import --format`` accepts (``detect_shape`` also answers ``unknown``)."""
 
 
@@ -57,6 +57,9 @@ def detect_shape(text: str) -> str:
     """Name the shape of ``text``: one of ``SHAPES``, or ``unknown`` (nothing recognised:
     no questions in a known shape, no Markdown heading)."""
     lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if first.startswith(("#separator:", "#html:")):
+        return "anki"
     stars = sum(1 for line in lines if _STAR.match(line))
     if stars >= 3:
         return "blocks"
@@ -82,6 +85,9 @@ def convert(text: str, shape: str | None = None) -> Converted:
 
         return Converted(text, shape, sum(1 for _ in Document.parse(text.encode("utf-8")).questions()))
     newline = "\r\n" if "\r\n" in text else "\n"
+    if shape == "anki":  # (a field may hold a line break: read as records, not lines)
+        body, questions = _convert_anki(text)
+        return Converted(newline.join(body).rstrip() + newline, shape, questions)
     lines = text.splitlines()
     body, questions = {
         "blocks": _convert_blocks,
@@ -293,3 +299,57 @@ def _convert_numbered_qa(lines: list[str]) -> tuple[list[str], int]:
         elif line.strip() or (out and out[-1] != ""):
             out.append(_text(line))
     return out, questions
+
+
+_ANKI_SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+
+
+def _convert_anki(text: str) -> tuple[list[str], int]:
+    """Anki's "Notes in Plain Text" export: ``#key:value`` header lines, then a note a record,
+    fields split by the separator (quoted when they hold one, or a line break). The first
+    field is the question, the others its answer; HTML becomes Markdown (``markdownify``),
+    images and sounds stay as links to their files; tags are kept under the answer."""
+    import csv
+    import io
+
+    header: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith("#") and ":" in lines[start]:
+        key, _, value = lines[start][1:].strip().partition(":")
+        header[key.strip().lower()] = value.strip()
+        start += 1
+    separator = header.get("separator", "tab")
+    separator = _ANKI_SEPARATORS.get(separator.lower(), separator[:1] or "\t")
+    html = header.get("html", "false").lower() == "true"
+    meta = {int(value) - 1 for key, value in header.items() if key.endswith(" column") and value.isdigit()}
+    tags_at = int(header["tags column"]) - 1 if header.get("tags column", "").isdigit() else None
+    out = (
+        ["Imported from an Anki export (" + ", ".join(f"`#{k}:{v}`" for k, v in header.items()) + ")."]
+        if header
+        else []
+    )
+    questions = 0
+    for record in csv.reader(io.StringIO("".join(lines[start:])), delimiter=separator, quotechar='"'):
+        fields = [field for number, field in enumerate(record) if number not in meta]
+        if not any(field.strip() for field in fields):
+            continue
+        shown = [_anki_field(field, html) for field in fields]
+        _paragraph_break(out)
+        out += [_heading(2, shown[0] or "(empty question)"), ""]
+        questions += 1
+        for answer in shown[1:]:
+            if answer:
+                out += [_text(line) for line in answer.splitlines()] + [""]
+        if tags_at is not None and tags_at < len(record) and record[tags_at].strip():
+            out += [f"Tags: {record[tags_at].strip()}", ""]
+    return out, questions
+
+
+def _anki_field(field: str, html: bool) -> str:
+    if html:
+        from markdownify import markdownify
+
+        field = markdownify(field, heading_style="ATX").replace("\xa0", " ")
+    return _SOUND.sub(lambda m: f"[sound: {m.group(1)}]({m.group(1)})", field).strip()

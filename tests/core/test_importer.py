@@ -167,3 +167,21 @@ def test_import_says_what_it_found_and_dry_run_writes_nothing(
     assert "qa-markers.txt: qa-markers, 4 questions" in said and "## 什么是 QLoRA？" in said
     assert not (tmp_path / "out").exists()
     assert main(["import", str(source), "--format", "numbered-qa", "--dry-run"]) == 1  # (forced: none found)
+
+
+def test_an_anki_export_becomes_questions_with_markdown_answers_and_media_links() -> None:
+    source = (FIXTURES / "anki.txt").read_text("utf-8")
+    assert detect_shape(source) == "anki"
+    converted = convert(source)
+    assert converted.shape == "anki" and converted.questions == 3
+    doc = Document.parse(converted.markdown.encode(), "out.md")
+    questions = list(doc.questions())
+    assert [h.title for h in questions] == ["What is **LoRA**?", "什么是 KV cache？", 'Why a "quoted" field?']
+    lora = doc.span_text(questions[0].answer)
+    assert "Low-rank adaptation:" in lora and "train two small matrices" in lora
+    assert "![](lora.png)" in lora and "llm finetune" in lora  # the image kept as a link, the tags kept
+    assert "[sound: kv.mp3](kv.mp3)" in doc.span_text(questions[1].answer)
+    assert "and a line" in doc.span_text(questions[2].answer) and "break." in doc.span_text(questions[2].answer)
+    text = re.sub(r"<[^>]+>", " ", source)  # no text of any field is lost
+    for word in ("separator", "adaptation", "finetune", "缓存", "quoted", "holds"):
+        assert word in text and word in converted.markdown
