@@ -13,6 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from notesui.core.notebook import Notebook
+
+
+def _questions() -> int:
+    """How many questions the bundled notes hold (the header says so)."""
+    notebook = Notebook(Path(__file__).resolve().parents[2] / "notes")
+    notebook.load()
+    return notebook.counts().questions
+
+
+QUESTIONS = _questions()
+
 pytestmark = pytest.mark.tmux
 
 if shutil.which("tmux") is None:
@@ -111,7 +123,7 @@ def wait_for_exit(terminal: Terminal) -> str:
 
 def test_read_a_question_and_quit(terminal: Terminal) -> None:
     terminal.wait_for("llm-interview-basics.md")
-    terminal.wait_for("0/1727 mastered")  # the header's progress (it may paint a frame later)
+    terminal.wait_for(f"0/{QUESTIONS} mastered")  # the header's progress (it may paint a frame later)
     terminal.keys("l", "j")  # open the first file, go to its first heading
     terminal.wait_for("大模型推理优化")
     assert "归纳为6类" in terminal.wait_for("归纳为6类")  # its answer, in the reader
@@ -163,7 +175,7 @@ def test_a_short_review(terminal: Terminal, notes_copy: Path) -> None:
     assert "Newly mastered: 1" in screen
     terminal.keys("Enter")
     terminal.wait_gone("Review finished")
-    screen = terminal.wait_for("1/1727 mastered")
+    screen = terminal.wait_for(f"1/{QUESTIONS} mastered")
     text = (notes_copy / "llm-inference-and-training-notes.md").read_text()
     assert "大模型推理优化 <!-- mastered" in text
     terminal.keys("q")
@@ -195,7 +207,7 @@ def test_edit_an_answer_and_save(terminal: Terminal, notes_copy: Path) -> None:
 
 
 def test_keys_typed_in_a_burst_land_where_expected(terminal: Terminal) -> None:
-    terminal.wait_for("0/1727 mastered")
+    terminal.wait_for(f"0/{QUESTIONS} mastered")
     terminal.burst("j", "l", "j")  # to the second file, open it, its first heading
     screen = terminal.wait_for("llm-interview-basics.md › 基础")
     assert "section · 0/9 mastered" in screen
