@@ -185,3 +185,8 @@ def test_an_anki_export_becomes_questions_with_markdown_answers_and_media_links(
     text = re.sub(r"<[^>]+>", " ", source)  # no text of any field is lost
     for word in ("separator", "adaptation", "finetune", "缓存", "quoted", "holds"):
         assert word in text and word in converted.markdown
+
+
+def test_markdown_with_q_and_a_lines_in_its_answers_stays_markdown() -> None:
+    source = "# 面试\n\n## 什么是 LoRA？\n\nQ: 面试官会追问\nA: 低秩分解\n\nQ: 还有呢\nA: 省显存\n"
+    assert detect_shape(source) == "markdown" and convert(source).markdown == source
