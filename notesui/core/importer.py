@@ -65,8 +65,8 @@ def detect_shape(text: str) -> str:
         return "blocks"
     atx = sum(1 for line in _outside_fences(lines) if _ATX.match(line))
     asked = sum(1 for line in lines if _Q_MARK.match(line))
-    if atx == 0 and asked >= 2 and any(_A_MARK.match(line) for line in lines):
-        return "qa-markers"  # (in Markdown, Q:/A: lines are the answer's own text)
+    if asked >= 2 and asked > atx and any(_A_MARK.match(line) for line in lines):
+        return "qa-markers"  # (in Markdown with headings, Q:/A: lines are an answer's own text)
     numbered = sum(1 for line in lines if line.startswith("- ") and _NUMBERED.match(line))
     if numbered >= 3 and atx == 0:
         return "numbered"
