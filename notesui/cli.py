@@ -104,8 +104,8 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
     importer = sub(
         "import",
         "Convert plain-text Q&A into Markdown notes. Each file's shape is detected (or --format): "
-        "Q:/A: and 问：/答： markers, numbered questions with answers, the seeds' blocks, numbered "
-        "lists and quoted questions, or Markdown (passed through).",
+        "Q:/A: and 问：/答： markers, numbered questions with answers, Anki's plain-text export, the "
+        "seeds' blocks, numbered lists and quoted questions, or Markdown (passed through).",
     )
     importer.add_argument("sources", nargs="+", metavar="SRC")
     importer.add_argument("--out", metavar="DIR", help="write NAME.md files here")
@@ -600,7 +600,7 @@ def cmd_import(options: argparse.Namespace) -> int:
     from notesui.core.store import Changed, WriteError, atomic_write
 
     sources = [Path(s) for s in options.sources]
-    if options.out is None and len(sources) > 1:
+    if options.out is None and len(sources) > 1 and not options.dry_run:
         raise UsageError("several sources need --out DIR")
     status = EXIT_OK
     for source in sources:
@@ -616,13 +616,16 @@ def cmd_import(options: argparse.Namespace) -> int:
             err(f"{source}: nothing recognised ({what}): nothing written; --format markdown copies it as it is")
             status = EXIT_NOTHING
             continue
+        found = f"{source.name}: {converted.shape}, {converted.questions} questions"
         if options.dry_run:
-            out(f"{source.name}: {converted.shape}, {converted.questions} questions")
-            for line in converted.markdown.splitlines():
-                if line.startswith("#"):
-                    out("  " + line)
+            from notesui.core.document import Document
+
+            out(found)
+            for heading in Document.parse(converted.markdown.encode("utf-8")).headings:
+                out(f"  {'#' * heading.level} {heading.title}")
             continue
         if options.out is None:
+            err(found)  # (stdout is the Markdown)
             write_text(converted.markdown)
             continue
         folder = Path(options.out)

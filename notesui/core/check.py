@@ -21,7 +21,8 @@ LONG_HEADING = 80
 """A heading longer than this that doesn't end as a question has taken in answer text."""
 ANSWER_AFTER_MARK = 15
 """A heading with this many characters after its question mark has taken in answer text."""
-_NUMBERING = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+[.、．)）]?)+\s*")
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.、．)）]|\d+(?=\s)|[一二三四五六七八九十]+、)\s*")
+"""A title's own numbering (``8.6``, ``2.1llama``, ``3、``, ``一、``), never ``4-bit`` or ``7B``."""
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -74,20 +75,21 @@ def _seams(rel: str, doc: Document, seen: dict[str, list[str]]) -> Iterator[Find
         where = f"{rel}:{heading.line + 1}"
         title = heading.title.strip()
         if _carries_answer(title):
-            yield Finding(where, "warning", f"heading carries answer text: {title[:40]}…", "answer-in-heading")
+            shown = title if len(title) <= 40 else title[:40] + "…"
+            yield Finding(where, "warning", f"heading carries answer text: {shown}", "answer-in-heading")
         if not heading.is_question:
             continue
         if not heading.has_answer:
             yield Finding(where, "warning", f"empty answer: {title}", "empty-answer")
         others = [place for place in seen[same_question(title)] if place != where]
-        if others:
+        if others and same_question(title):  # (a title that is only a number says nothing)
             also = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
             yield Finding(where, "warning", f"duplicate title: {title} (also {also})", "duplicate-title")
         fence = ""
         for number, line in enumerate(doc.span_text(heading.answer).splitlines(), heading.answer.start_line):
             if mark := _FENCE.match(line):
                 fence = "" if fence and mark.group(1)[0] == fence[0] else fence or mark.group(1)
-            elif not fence and QUESTION_LINE.match(line.strip()):
+            elif not fence and not line.startswith(("    ", "\t")) and QUESTION_LINE.match(line.strip()):
                 found = f"{rel}:{number + 1}"
                 yield Finding(
                     found, "warning", f"question-like line inside an answer: {line.strip()}", "question-in-answer"

@@ -34,7 +34,7 @@ _UNDERLINE_LIKE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _QUESTION_END = ("?", "？")
 _Q_MARK = re.compile(r"^[ \t]*(?:Q|Question|问|问题)[ \t]*[:：][ \t]*(?P<text>.*)$", re.IGNORECASE)
 _A_MARK = re.compile(r"^[ \t]*(?:A|Answer|答|答案)[ \t]*[:：][ \t]*(?P<text>.*)$", re.IGNORECASE)
-_NUMBERED_Q = re.compile(r"^\d+[.．、)）][ \t]*\S.*[?？][ \t]*$")
+_NUMBERED_Q = re.compile(r"^\d+(?P<mark>[.．、)）])[ \t]*\S.*[?？][ \t]*$")
 _SENTENCE_END = ("。", ".", "．")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -63,18 +63,26 @@ def detect_shape(text: str) -> str:
     stars = sum(1 for line in lines if _STAR.match(line))
     if stars >= 3:
         return "blocks"
-    atx = sum(1 for line in _outside_fences(lines) if _ATX.match(line))
-    asked = sum(1 for line in lines if _Q_MARK.match(line))
-    if asked >= 2 and asked > atx and any(_A_MARK.match(line) for line in lines):
+    outside = _outside_fences(lines)
+    atx = sum(1 for line in outside if _ATX.match(line))
+    asked = sum(1 for line in outside if _Q_MARK.match(line))
+    if asked >= 2 and asked > atx and any(_A_MARK.match(line) for line in outside):
         return "qa-markers"  # (in Markdown with headings, Q:/A: lines are an answer's own text)
     numbered = sum(1 for line in lines if line.startswith("- ") and _NUMBERED.match(line))
     if numbered >= 3 and atx == 0:
         return "numbered"
-    if atx == 0 and _numbered_questions(lines) >= 2:
+    if _headings(text) == 0 and _numbered_questions(lines) >= 2:
         return "numbered-qa"
     if _lone_quotes(lines) >= 3:
         return "quoted"
-    return "markdown" if atx else "unknown"
+    return "markdown" if _headings(text) else "unknown"
+
+
+def _headings(text: str) -> int:
+    """Markdown headings in ``text`` (ATX and setext), as the notes are parsed."""
+    from notesui.core.document import Document
+
+    return len(Document.parse(text.encode("utf-8")).headings)
 
 
 def convert(text: str, shape: str | None = None) -> Converted:
@@ -138,7 +146,10 @@ def _lone_quotes(lines: list[str]) -> int:
 
 
 def _heading(level: int, title: str) -> str:
-    return f"{'#' * level} {' '.join(title.split())}"
+    title = " ".join(title.split())
+    if title.endswith("#"):  # (else Markdown reads it as a closing sequence)
+        title = title[:-1] + "\\#"
+    return f"{'#' * level} {title}"
 
 
 def _text(line: str) -> str:
@@ -257,11 +268,11 @@ def _convert_quoted(lines: list[str]) -> tuple[list[str], int]:
 
 def _numbered_questions(lines: list[str]) -> int:
     """Numbered questions at the margin followed by answer text (``1. …？`` then lines)."""
-    nonblank = [line for line in lines if line.strip()]
+    fenced = _in_fence(lines)
     return sum(
         1
-        for line, nxt in itertools.pairwise([*nonblank, ""])
-        if _NUMBERED_Q.match(line) and nxt and not _NUMBERED_Q.match(nxt)
+        for i, line in enumerate(lines)
+        if not fenced[i] and _NUMBERED_Q.match(line) and _answer_follows(lines, fenced, i)
     )
 
 
@@ -269,17 +280,27 @@ def _convert_qa_markers(lines: list[str]) -> tuple[list[str], int]:
     """``Q: …`` / ``问：…`` lines become questions, ``A: …`` / ``答：…`` and what follows their answers."""
     out: list[str] = []
     questions = 0
+    level = 1  # the Markdown heading the questions sit under (none: they are ``##``)
     waiting = False  # a ``Q:`` alone on its line: the question is the next line
-    for line in lines:
-        asked, answered = _Q_MARK.match(line), _A_MARK.match(line)
-        if asked or (waiting and line.strip()):
+    for line, fenced in zip(lines, _in_fence(lines)):
+        atx = _ATX.match(line) if not fenced else None
+        asked = _Q_MARK.match(line) if not fenced else None
+        answered = _A_MARK.match(line) if not fenced else None
+        if fenced:
+            waiting = False
+            out.append(line)
+        elif atx and not waiting and not questions:  # (the file's own headings, before its questions)
+            level = len(atx.group(1))
+            out.append(line)
+        elif asked or (waiting and line.strip() and not answered):
             title = asked.group("text").strip() if asked else line.strip()
             waiting = not title
             if title:
                 _paragraph_break(out)
-                out += [_heading(2, title), ""]
+                out += [_heading(min(level + 1, 6), title), ""]
                 questions += 1
         elif answered:
+            waiting = False
             if answered.group("text").strip():
                 out.append(_text(answered.group("text").strip()))
         elif line.strip() or (out and out[-1] != ""):
@@ -291,8 +312,13 @@ def _convert_numbered_qa(lines: list[str]) -> tuple[list[str], int]:
     """Numbered questions (``1. …？``) become questions, the lines after each its answer."""
     out: list[str] = []
     questions = 0
-    for line in lines:
-        if _NUMBERED_Q.match(line):
+    fenced = _in_fence(lines)
+    style = _numbering_style(lines, fenced)
+    for i, line in enumerate(lines):
+        numbered = _NUMBERED_Q.match(line) if not fenced[i] else None
+        if fenced[i]:
+            out.append(line)
+        elif numbered and _marks_alike(numbered.group("mark"), style) and _answer_follows(lines, fenced, i):
             _paragraph_break(out)
             out += [_heading(2, line.strip()), ""]
             questions += 1
@@ -301,6 +327,31 @@ def _convert_numbered_qa(lines: list[str]) -> tuple[list[str], int]:
     return out, questions
 
 
+def _numbering_style(lines: list[str], fenced: list[bool]) -> str:
+    """The mark after the number of the first numbered question (``.``, ``、``, ``)``): a
+    numbered list inside an answer (``1) …？``) written otherwise stays a list."""
+    for i, line in enumerate(lines):
+        if not fenced[i] and (numbered := _NUMBERED_Q.match(line)) and _answer_follows(lines, fenced, i):
+            return numbered.group("mark")
+    return ""
+
+
+def _marks_alike(mark: str, style: str) -> bool:
+    same = ({".", "．", "、"}, {")", "）"})  # (1. and 3、 mix in notes; 1) is an inner list)
+    return any(mark in group and style in group for group in same)
+
+
+def _answer_follows(lines: list[str], fenced: list[bool], i: int) -> bool:
+    """Whether the next non-empty line after ``i`` is answer text, not another numbered
+    question (a list of questions inside an answer stays a list)."""
+    nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+    return nxt is not None and (fenced[nxt] or not _NUMBERED_Q.match(lines[nxt]))
+
+
+_ANKI_HEADER = re.compile(
+    r"^#(separator|html|tags column|notetype column|deck column|guid column|columns|notetype|deck|tags):(.*)$",
+    re.IGNORECASE,
+)
 _ANKI_SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
@@ -316,9 +367,10 @@ def _convert_anki(text: str) -> tuple[list[str], int]:
     header: dict[str, str] = {}
     lines = text.splitlines(keepends=True)
     start = 0
-    while start < len(lines) and lines[start].startswith("#") and ":" in lines[start]:
-        key, _, value = lines[start][1:].strip().partition(":")
-        header[key.strip().lower()] = value.strip()
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    while start < len(lines) and (known := _ANKI_HEADER.match(lines[start])):
+        header[known.group(1).lower()] = known.group(2).strip()
         start += 1
     separator = header.get("separator", "tab")
     separator = _ANKI_SEPARATORS.get(separator.lower(), separator[:1] or "\t")
@@ -341,7 +393,8 @@ def _convert_anki(text: str) -> tuple[list[str], int]:
         questions += 1
         for answer in shown[1:]:
             if answer:
-                out += [_text(line) for line in answer.splitlines()] + [""]
+                lines_ = answer.splitlines()
+                out += [line if fenced else _text(line) for line, fenced in zip(lines_, _in_fence(lines_))] + [""]
         if tags_at is not None and tags_at < len(record) and record[tags_at].strip():
             out += [f"Tags: {record[tags_at].strip()}", ""]
     return out, questions
@@ -351,5 +404,11 @@ def _anki_field(field: str, html: bool) -> str:
     if html:
         from markdownify import markdownify
 
-        field = markdownify(field, heading_style="ATX").replace("\xa0", " ")
-    return _SOUND.sub(lambda m: f"[sound: {m.group(1)}]({m.group(1)})", field).strip()
+        field = markdownify(field, heading_style="ATX", escape_misc=False).replace("\xa0", " ")
+        field = re.sub(r"!\[([^\]]*)\]\(([^)<>]* [^)<>]*)\)", r"![\1](<\2>)", field)  # (a file name with spaces)
+    return _SOUND.sub(lambda m: f"[sound: {m.group(1)}]({_target(m.group(1))})", field).strip()
+
+
+def _target(name: str) -> str:
+    """A link's target: in ``<…>`` when it holds a space (else it is no link)."""
+    return f"<{name}>" if " " in name else name

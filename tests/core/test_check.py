@@ -65,3 +65,13 @@ def test_check_text_output_names_every_finding(seams: Path, capsys: pytest.Captu
     out = capsys.readouterr().out
     assert "a.md:6: warning: question-like line inside an answer: 2.1llama" in out
     assert "b.md:7: warning: duplicate title: 为什么要用tf32? (also a.md:15, a.md:19)" in out
+
+
+def test_numbers_that_are_part_of_a_title_are_not_numbering(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(
+        "# T\n\n## 4-bit 量化有什么好处？\n\n省显存。\n\n## 8-bit 量化有什么好处？\n\n也省。\n\n## 1.\n\n一\n\n## 2.\n\n二\n\n"
+        "## 一致性哈希是什么？\n\n答。\n\n    1.1 缩进的代码不是问题？\n",
+        encoding="utf-8",
+    )
+    found = _findings(tmp_path, capsys)
+    assert not [f for f in found if f["kind"] in ("duplicate-title", "question-in-answer")]

@@ -190,3 +190,17 @@ def test_an_anki_export_becomes_questions_with_markdown_answers_and_media_links(
 def test_markdown_with_q_and_a_lines_in_its_answers_stays_markdown() -> None:
     source = "# 面试\n\n## 什么是 LoRA？\n\nQ: 面试官会追问\nA: 低秩分解\n\nQ: 还有呢\nA: 省显存\n"
     assert detect_shape(source) == "markdown" and convert(source).markdown == source
+
+
+def test_import_leaves_code_and_headings_alone_and_keeps_every_question_in_place() -> None:
+    markers = "# Notes\n\nQ: first?\nA: see\n```python\nQ: not a question\n# a comment\n```\nQ: second?\nA: fine\nQ: third?\nA: ok\n"
+    converted = convert(markers)
+    assert converted.shape == "qa-markers" and converted.questions == 3
+    assert "# Notes\n" in converted.markdown and "```python\nQ: not a question\n# a comment\n```" in converted.markdown
+    assert [h.title for h in Document.parse(converted.markdown.encode()).questions()] == ["first?", "second?", "third?"]
+    numbered = "1. 第一个问题？\n答案里有一个清单：\n1) 能编译吗？\n2) 能运行吗？\n结束。\n\n2. 第二个问题？\n答案。\n"
+    converted = convert(numbered)
+    assert converted.shape == "numbered-qa" and converted.questions == 2  # (the checklist stays a list)
+    assert convert("Title\n=====\n\nProse.\n").shape == "markdown"  # a setext heading is Markdown
+    empty_q = "Q:\nA: answer without a question\nQ: 真的问题？\nA: 答案\n"
+    assert "# A:" not in convert(empty_q).markdown
