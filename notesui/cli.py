@@ -655,13 +655,10 @@ def cmd_check(options: argparse.Namespace) -> int:
     findings = list(check(notebook))
     for finding in findings:
         if options.json:
-            file, _, line = (
-                finding.where.rpartition(":") if finding.where.rpartition(":")[2].isdigit() else (finding.where, "", "")
-            )
             out_json(
                 {
-                    "file": file,
-                    "line": int(line) if line else None,
+                    "file": finding.rel,
+                    "line": finding.line,
                     "level": finding.level,
                     "kind": finding.kind,
                     "message": finding.message,

@@ -28,12 +28,17 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem: ``where`` is a file (``rel``) or a line (``rel:LINE``)."""
+    """One problem, in a file (``rel``) or at a 1-based ``line`` of it."""
 
-    where: str
+    rel: str
+    line: int | None
     level: str  # "error": the file or folder can't be read as notes; "warning": it can
     message: str
     kind: str = ""  # what kind of problem (``--json``)
+
+    @property
+    def where(self) -> str:
+        return self.rel if self.line is None else f"{self.rel}:{self.line}"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.level}: {self.message}"
@@ -57,13 +62,13 @@ def check(notebook: Notebook) -> Iterator[Finding]:
     Warnings: the parser's warnings, questions without an answer, numbered questions inside
     answers, headings carrying answer text, the same question twice (in a file or across)."""
     for rel, reason in notebook.skipped:
-        yield Finding(rel, "error", f"skipped: {reason}", "unreadable")
+        yield Finding(rel, None, "error", f"skipped: {reason}", "unreadable")
     seen: dict[str, list[str]] = defaultdict(list)  # question -> where it is
     for rel, doc in notebook.documents.items():
         if doc.error:
-            yield Finding(rel, "error", doc.error, "unreadable")
+            yield Finding(rel, None, "error", doc.error, "unreadable")
         for warning in doc.warnings:
-            yield Finding(rel, "warning", warning, "parse")
+            yield Finding(rel, None, "warning", warning, "parse")
         for heading in doc.questions():
             seen[same_question(heading.title)].append(f"{rel}:{heading.line + 1}")
     for rel, doc in notebook.documents.items():
@@ -72,25 +77,24 @@ def check(notebook: Notebook) -> Iterator[Finding]:
 
 def _seams(rel: str, doc: Document, seen: dict[str, list[str]]) -> Iterator[Finding]:
     for heading in doc.headings:
-        where = f"{rel}:{heading.line + 1}"
+        at = heading.line + 1
+        where = f"{rel}:{at}"
         title = heading.title.strip()
         if _carries_answer(title):
             shown = title if len(title) <= 40 else title[:40] + "…"
-            yield Finding(where, "warning", f"heading carries answer text: {shown}", "answer-in-heading")
+            yield Finding(rel, at, "warning", f"heading carries answer text: {shown}", "answer-in-heading")
         if not heading.is_question:
             continue
         if not heading.has_answer:
-            yield Finding(where, "warning", f"empty answer: {title}", "empty-answer")
+            yield Finding(rel, at, "warning", f"empty answer: {title}", "empty-answer")
         others = [place for place in seen[same_question(title)] if place != where]
         if others and same_question(title):  # (a title that is only a number says nothing)
             also = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
-            yield Finding(where, "warning", f"duplicate title: {title} (also {also})", "duplicate-title")
+            yield Finding(rel, at, "warning", f"duplicate title: {title} (also {also})", "duplicate-title")
         fence = ""
         for number, line in enumerate(doc.span_text(heading.answer).splitlines(), heading.answer.start_line):
             if mark := _FENCE.match(line):
                 fence = "" if fence and mark.group(1)[0] == fence[0] else fence or mark.group(1)
             elif not fence and not line.startswith(("    ", "\t")) and QUESTION_LINE.match(line.strip()):
-                found = f"{rel}:{number + 1}"
-                yield Finding(
-                    found, "warning", f"question-like line inside an answer: {line.strip()}", "question-in-answer"
-                )
+                message = f"question-like line inside an answer: {line.strip()}"
+                yield Finding(rel, number + 1, "warning", message, "question-in-answer")

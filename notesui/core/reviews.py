@@ -25,6 +25,7 @@ above it, and when it moves to another file: ``Schedule.link`` finds each histor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -380,6 +382,7 @@ class Schedule:
         self.problems = list(problems)
         self._known: set[Ref] | None = None  # the questions at the last link
         self._log: tuple[int, str] | None = None  # the log's size and digest, as replayed here
+        self._hash: Any = None  # (the digest so far, to add a review's line to)
         self.changed = False  # reviews recorded since it was loaded
         self._replay_all(reviews)
 
@@ -402,8 +405,11 @@ class Schedule:
             data = log.read_bytes()
         except OSError as error:
             return cls((), [f"{LOG} can't be read ({error.strerror}): reviews are not shown"])
-        key = digest(data)
-        schedule = cls._load(root, cache_dir, log, data, key)
+        hasher = hashlib.blake2b(data, digest_size=16)  # (as files.digest; a review adds to it)
+        schedule, replayed = cls._load(root, cache_dir, log, data, hasher.hexdigest())
+        schedule._log, schedule._hash = (len(data), hasher.hexdigest()), hasher
+        if replayed:
+            schedule.keep(root, cache_dir)
         for copy in sorted(log.path.parent.glob("reviews*.log")):  # (a sync's copy in a conflict)
             problem = (
                 f"{LOG.parent / copy.name}: its reviews are not read; add its lines to {LOG.name} "
@@ -414,7 +420,10 @@ class Schedule:
         return schedule
 
     @classmethod
-    def _load(cls, root: str | Path, cache_dir: Path | None, log: ReviewLog, data: bytes, key: str) -> Schedule:
+    def _load(
+        cls, root: str | Path, cache_dir: Path | None, log: ReviewLog, data: bytes, key: str
+    ) -> tuple[Schedule, bool]:
+        """The schedule of ``data``, and whether any of it was replayed (to be kept)."""
         kept = _kept_path(cache_dir, root)
         if kept is not None:
             try:
@@ -424,8 +433,7 @@ class Schedule:
             if format_ == KEPT_FORMAT and kept_key == key:
                 schedule = cls((), problems)
                 schedule.histories = _unpacked(histories)
-                schedule._log = (len(data), key)
-                return schedule
+                return schedule, False
             # lines added at the end since (another machine's, synced): replayed on top, when
             # each is later than its question's latest review (else the whole log is)
             grown = format_ == KEPT_FORMAT and size < len(data) and data[size - 1 : size] == b"\n"
@@ -435,13 +443,8 @@ class Schedule:
                 added, more = log.parse(data[size:])
                 if schedule._continue(added):
                     schedule.problems += more
-                    schedule._log = (len(data), key)
-                    schedule.keep(root, cache_dir)
-                    return schedule
-        schedule = cls(*log.parse(data))
-        schedule._log = (len(data), key)
-        schedule.keep(root, cache_dir)
-        return schedule
+                    return schedule, True
+        return cls(*log.parse(data)), True
 
     def stale(self, root: str | Path) -> bool:
         """Whether the log changed since this schedule read it (another program, a sync)."""
@@ -518,10 +521,16 @@ class Schedule:
         history.card = after
         history.add(review)
         self.changed = True
-        if self._log is not None:  # (the log as it is now: what was replayed, and this)
-            size = self._log[0]
-            log = ReviewLog(root).read_bytes()
-            self._log = (len(log), digest(log)) if len(log) == size + len(written) else None
+        if self._log is not None and self._hash is not None:  # (the log now: what was read, and this)
+            try:
+                size = ReviewLog(root).path.stat().st_size
+            except OSError:
+                size = -1
+            if size == self._log[0] + len(written):
+                self._hash.update(written)
+                self._log = (size, self._hash.hexdigest())
+            else:
+                self._log = None  # (another program wrote too: the next load reads it all)
         self.histories[history.id] = history
         return history
 
@@ -754,13 +763,19 @@ def review_stats(
     }
 
 
+def due_questions(documents: Mapping[str, Document], links: Links, until: datetime) -> dict[str, list[int]]:
+    """The questions (not mastered) due by ``until``: their heading indexes, by file."""
+    due: dict[str, list[int]] = {}
+    for (rel, index), history in links.question.items():
+        card = history.card
+        if card is not None and card.due <= until and not documents[rel].headings[index].mastered:
+            due.setdefault(rel, []).append(index)
+    return due
+
+
 def due_by(documents: Mapping[str, Document], links: Links, until: datetime) -> int:
     """How many questions (not mastered) are due by ``until``."""
-    return sum(
-        1
-        for (rel, index), history in links.question.items()
-        if history.card is not None and history.card.due <= until and not documents[rel].headings[index].mastered
-    )
+    return sum(map(len, due_questions(documents, links, until).values()))
 
 
 HEATMAP_WEEKS = 26

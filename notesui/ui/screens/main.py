@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from notesui.core.document import Document, Heading
 from notesui.core.edits import DeleteSection, InsertQuestion
 from notesui.core.refs import HeadingRef
-from notesui.core.reviews import end_of_day, review_activity, utc_now
+from notesui.core.reviews import due_questions, end_of_day, review_activity, utc_now
 from notesui.core.text import one_line
 from notesui.ui import keys
 from notesui.ui.commands import Jump, JumpProvider, MainCommands
@@ -405,11 +405,7 @@ class MainScreen(Screen[None]):
         session = self.ctx.session
         due: dict[str, list[int]] = {}
         if session.schedule.histories:
-            until = end_of_day(utc_now())
-            for (rel, index), history in session.links().question.items():
-                card, heading = history.card, session.documents[rel].headings[index]
-                if card is not None and card.due <= until and not heading.mastered:
-                    due.setdefault(rel, []).append(index)
+            due = due_questions(session.documents, session.links(), end_of_day(utc_now()))
         self.query_one(OutlineTree).show_due(due)
         return sum(map(len, due.values()))
 

@@ -117,9 +117,10 @@ class PageView(StyleOncePerPaint, ScrollView, can_focus=True):
             self._render_rest(source, key, serial, home, 0.0)  # (plain text: no first part)
             return
         whole = len(source) <= HEAD_CHARS
-        head = clean(source) if whole else first_part(clean(source[: 2 * HEAD_CHARS]))
+        head = source if whole else first_part(clean(source[: 2 * HEAD_CHARS]))
         if head is not None:
-            shown = prepare(head)
+            shown = prepare(head)  # (cleans it)
+            head = shown.text
             if shown.markdown is None and whole:
                 _keep(key, (head, shown.notice or ""))
                 self._apply(head, [], serial, home, self.Rendered(self, True, head, shown.notice))
